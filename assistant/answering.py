@@ -1,0 +1,379 @@
+"""Grounded extractive answers: the minutes' own sentences, chosen for the question, with citations."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from assistant import participants as attendance
+from assistant.passages import Sentence, sections_of, sentences_of
+from assistant.prompts import PromptBook
+from assistant.questions import QuestionKind, classify, focus_term, scoring_terms, topic_terms
+from assistant.retrieval import ItemHit, Retrieval
+from assistant.types import Answer, Citation, RetrievedItem
+from index.catalog import MinutesIndex
+from index.lexical import stems
+from index.meta import DANISH_DATE, MONTHS
+from index.store import StoredChunk
+from index.types import PARTICIPANTS_ITEM
+
+QUANTITY = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d.,]*\b")
+LIST_LINE = re.compile(r"^(?:[–—•·*▪-]\s|\(?\d{1,2}[.)]\s|[A-ZÆØÅ]\w* \d+[:.]\s)")
+CONTINUES = re.compile(
+    r"^(Det|Dette|Disse|Den|De|Her|Herunder|Heraf|Blandt andet|Bl\.a\.|Fx|F\.eks\.|Dvs\.|På den baggrund|Derfor|"
+    r"Dermed|Hermed|Således)\b")
+AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
+PERSON_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
+CANDIDATE_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    item: ItemHit
+    score: float
+    matched: frozenset[str]
+    chunk: StoredChunk
+
+
+def _counts(focus: str, text: str) -> bool:
+    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål'."""
+    tokens = text.lower().split()
+    for index, token in enumerate(tokens):
+        if stems(token) and stems(token)[0].startswith(focus):
+            window = tokens[max(0, index - 3) : index + 4]
+            if any(QUANTITY.search(w) for w in window):
+                return True
+    return False
+
+
+def danish_date(iso: str) -> str:
+    if not iso:
+        return "uden dato"
+    year, month, day = (int(p) for p in iso.split("-"))
+    name = next(n for n, m in MONTHS.items() if m == month)
+    return f"{day}. {name} {year}"
+
+
+def genitive(body: str) -> str:
+    return body + ("'" if body.endswith(("s", "x", "z")) else "s")
+
+
+def retrieved_items(retrieval: Retrieval) -> tuple[RetrievedItem, ...]:
+    return tuple(
+        RetrievedItem(item=i.item, case=i.cases[0] if i.cases else None, meeting=i.body, date=i.date,
+                      source=i.source, score=i.score, title=i.title, meeting_id=i.meeting_id)
+        for i in retrieval.items
+    )
+
+
+class ExtractiveAnswerer:
+    """Answers without an LLM, from sentences of the best agenda items."""
+
+    def __init__(self, index: MinutesIndex, prompts: PromptBook) -> None:
+        self.index = index
+        self.prompts = prompts
+
+    # --- entry point ----------------------------------------------------------------------
+    def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        kind = classify(question)
+        retrieved = retrieved_items(retrieval)
+        if not retrieval.meetings:
+            text = self.prompts.text("ingen_moeder") if not retrieval.notes else retrieval.notes[0]
+            return Answer(question, text, False, (), retrieved)
+        if kind.attendance:
+            answer = self._attendance(question, retrieval)
+            if answer is not None:
+                return answer
+        if not retrieval.items:
+            return self.not_found(question, retrieval)
+        if kind.case and not kind.decision:
+            return self._case_number(question, retrieval)
+        scored = self._score(question, kind, retrieval)
+        if not scored or not self._supported(question, kind, retrieval, scored):
+            return self.not_found(question, retrieval)
+        return self._compose(question, kind, retrieval, scored)
+
+    # --- scoring ----------------------------------------------------------------------------
+    def _weights(self, terms: list[str]) -> dict[str, float]:
+        total = max(len(self.index.lexical.ids), 1)
+        return {t: math.log(1 + total / (1 + self.index.lexical.document_frequency(t))) for t in terms}
+
+    def _score(self, question: str, kind: QuestionKind, retrieval: Retrieval) -> list[Scored]:
+        splitter = self.index.lexical.splitter
+        terms = splitter.expand(scoring_terms(question))
+        weights = self._weights(terms)
+        scored: list[Scored] = []
+        candidates = [i for i in retrieval.items if i.item != PARTICIPANTS_ITEM][:CANDIDATE_ITEMS]
+        for rank, item in enumerate(candidates):
+            prior = 0.35 * (1.0 - rank / CANDIDATE_ITEMS) + (0.3 if item.exact else 0.0)
+            chunks = self.index.item_chunks(item.meeting_id, item.item)
+            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text))))
+                       for chunk in chunks for sentence in sentences_of(chunk) if len(sentence.text) >= 3]
+            # a word in every sentence of the item (its own name) says little about which sentence answers
+            spread = {t: sum(t in words for _, _, words in entries) for t in terms}
+            local = {t: weights[t] * math.log(1 + len(entries) / (1 + spread[t])) for t in terms}
+            focus = focus_term(question)
+            if focus in local:
+                # "Hvor mange sager": the counted thing matters more than the words around it
+                local[focus] *= 3
+            top_weight = sum(local.values()) or 1.0
+            for chunk, sentence, words in entries:
+                matched = frozenset(t for t in terms if t in words)
+                # Danish compounds put the head first: "sag" in a question also points at "sagstallet"
+                heads = frozenset(t for t in terms if t not in matched and len(t) >= 3
+                                  and any(w.startswith(t) for w in words))
+                score = (sum(local[t] for t in matched) + 0.5 * sum(local[t] for t in heads)) / top_weight
+                score += prior + self._kind_bonus(kind, sentence)
+                if kind.amount and focus and _counts(focus, sentence.text):
+                    score += 0.3
+                scored.append(Scored(sentence, item, score, matched, chunk))
+        return sorted(scored, key=lambda s: -s.score)
+
+    @staticmethod
+    def _kind_bonus(kind: QuestionKind, sentence: Sentence) -> float:
+        text = sentence.text
+        bonus = 0.0
+        if kind.decision and sentence.kind == "Beslutning":
+            bonus += 0.35
+        if kind.amount:
+            bonus += 0.3 if AMOUNT_UNIT.search(text) or QUANTITY.search(text) else -0.2
+        if kind.when:
+            bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
+        if kind.who and PERSON_NAME.search(text):
+            bonus += 0.25
+        if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
+            bonus += 0.3
+        heading_like = not text.endswith((".", "!", "?", ":")) and len(text.split()) < 6 and not LIST_LINE.match(text)
+        if (text.endswith(":") and not kind.listing) or heading_like:
+            bonus -= 0.25
+        if kind.listing and (LIST_LINE.match(text) or text.endswith(":")):
+            bonus += 0.15
+        return bonus
+
+    # --- abstention ---------------------------------------------------------------------------
+    def _supported(self, question: str, kind: QuestionKind, retrieval: Retrieval, scored: list[Scored]) -> bool:
+        """Does the best item really speak to the question? Decided from several kinds of evidence."""
+        terms = topic_terms(question)
+        if not terms:
+            return True
+        vocabulary = self.index.lexical.vocabulary
+        splitter = self.index.lexical.splitter
+        sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
+        absent = []
+        for term in terms:
+            if term in vocabulary:
+                continue
+            parts = splitter.parts(term)
+            # an unseen compound counts as covered only when its parts stand together somewhere
+            # ("taksten stiger" covers "takststigning"; "kommunale … valg" apart does not cover "kommunalvalg")
+            if not parts or not any(set(parts[:2]) <= words for words in sentences):
+                absent.append(term)
+        # a topical word the minutes never use (busdrift, cykelsti, borgmester) means they do not cover it
+        if any(len(t) >= 4 for t in absent):
+            return False
+        best = scored[0]
+        item_text_terms = set()
+        for chunk in self.index.item_chunks(best.item.meeting_id, best.item.item):
+            item_text_terms.update(splitter.expand(stems(chunk.text)))
+        expanded = [t for t in terms if t not in absent]
+        covered = [t for t in expanded if t in item_text_terms or any(p in item_text_terms for p in splitter.parts(t))]
+        coverage = len(covered) / max(len(terms), 1)
+        key = (best.item.meeting_id, best.item.item)
+        agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
+        if best.item.exact:
+            return True
+        if coverage >= 0.6 and best.matched:
+            return True
+        return agree and coverage >= 0.5 and bool(best.matched)
+
+    def not_found(self, question: str, retrieval: Retrieval, notice: str | None = None) -> Answer:
+        meetings = ", ".join(f"{r.body} {danish_date(r.date)}" for r in retrieval.meetings[:5])
+        if len(retrieval.meetings) > 5:
+            meetings += f" og {len(retrieval.meetings) - 5} andre møder"
+        text = self.prompts.text("ikke_fundet", moeder=meetings or "ingen")
+        maybe = tuple(r for r in retrieved_items(retrieval)[:3] if r.item != PARTICIPANTS_ITEM)
+        if maybe:
+            text += "\n" + self.prompts.text("maaske_relevant") + " " + "; ".join(
+                f"punkt {m.item} – {m.title} ({m.meeting} {danish_date(m.date)})" for m in maybe)
+        return Answer(question, text, False, (), retrieved_items(retrieval), notice=notice, maybe_relevant=maybe)
+
+    # --- composing --------------------------------------------------------------------------
+    def _compose(self, question: str, kind: QuestionKind, retrieval: Retrieval, scored: list[Scored]) -> Answer:
+        best = scored[0]
+        same_item = [s for s in scored if s.item.key == best.item.key]
+        chosen: list[Scored] = [best]
+        if kind.decision and not (kind.amount or kind.when or kind.who):
+            decision = [s for s in same_item if s.sentence.kind == "Beslutning"]
+            if decision and sum(len(s.sentence.text.split()) for s in decision) <= 90:
+                chosen = sorted(decision, key=lambda s: s.sentence.start + s.sentence.position * 10**6)
+            elif decision:
+                chosen = decision[:2]
+        elif kind.listing and self._list_block(question, best, same_item):
+            chosen = self._list_block(question, best, same_item)
+        else:
+            for other in same_item[1:4]:
+                adds = other.matched - best.matched
+                if other.score >= 0.75 * best.score and (adds or self._kind_bonus(kind, other.sentence) > 0.2):
+                    chosen.append(other)
+                    break
+            chosen.extend(self._continuation(chosen, same_item))
+        chosen = sorted({id(c): c for c in chosen}.values(), key=lambda s: (s.sentence.position, s.sentence.start))
+        citations = self._citations(chosen)
+        item = best.item
+        body = "".join(self._group_text(chosen)).strip()
+        framing = self.prompts.text(
+            "ramme", moede=f"{genitive(item.body)} møde {danish_date(item.date)}", punkt=item.item,
+            afsnit=citations[0].section,
+        )
+        return Answer(question, f"{framing} {body}", True, tuple(citations), retrieved_items(retrieval))
+
+    @staticmethod
+    def _in_order(same_item: list[Scored]) -> list[Scored]:
+        return sorted(same_item, key=lambda s: (s.sentence.position, s.sentence.start))
+
+    def _continuation(self, chosen: list[Scored], same_item: list[Scored]) -> list[Scored]:
+        """Sentences right after a chosen one that continue it ('Det vil sige …', 'På den baggrund …')."""
+        ordered = self._in_order(same_item)
+        added: list[Scored] = []
+        for entry in chosen:
+            index = next(i for i, s in enumerate(ordered) if s is entry)
+            if index + 1 >= len(ordered):
+                continue
+            following = ordered[index + 1]
+            gap = following.chunk.text[entry.sentence.end : following.sentence.start]
+            if (following.sentence.chunk_id == entry.sentence.chunk_id and "\n" not in gap
+                    and CONTINUES.match(following.sentence.text) and following not in chosen):
+                added.append(following)
+        return added
+
+    def _list_block(self, question: str, best: Scored, same_item: list[Scored]) -> list[Scored]:
+        """An intro line ending in ':' and the list lines under it, when they hold the answer."""
+        ordered = self._in_order(same_item)
+        blocks: list[list[Scored]] = []
+        open_block = False
+        for entry in ordered:
+            text = entry.sentence.text
+            if text.endswith(":") and entry.sentence.kind != "Deltagere":
+                blocks.append([entry])
+                open_block = True
+            elif open_block and LIST_LINE.match(text) and blocks[-1][-1].sentence.section == entry.sentence.section:
+                blocks[-1].append(entry)
+            else:
+                open_block = False
+        blocks = [b for b in blocks if len(b) >= 3]
+        if not blocks:
+            return []
+
+        def context(block: list[Scored]) -> set[str]:
+            # the intro's own paragraph often names the topic ("Ved den nordjyske strategiworkshop …")
+            intro = block[0]
+            paragraph_start = intro.chunk.text.rfind("\n", 0, intro.sentence.start) + 1
+            lead = [e for e in ordered if e.sentence.chunk_id == intro.sentence.chunk_id
+                    and paragraph_start <= e.sentence.start < intro.sentence.start]
+            return set().union(*(e.matched for e in block + lead))
+
+        def weight(block: list[Scored]) -> float:
+            return len(context(block)) + max(e.score for e in block)
+
+        focus = focus_term(question)
+        if focus:
+            blocks = [b for b in blocks if any(w.startswith(focus) for e in b for w in stems(e.sentence.text))]
+            if not blocks:
+                return []
+        block = max(blocks, key=weight)
+        covered = context(block)
+        if not covered or len(covered) < len(best.matched) or weight(block) < best.score:
+            return []
+        return block[:12]
+
+    @staticmethod
+    def _group_text(chosen: list[Scored]) -> list[str]:
+        parts: list[str] = []
+        section = chosen[0].sentence.section
+        for entry in chosen:
+            if entry.sentence.section != section:
+                parts.append(f" ({entry.sentence.section}:)")
+                section = entry.sentence.section
+            # list lines keep their own line, as in the minutes
+            parts.append(("\n" if LIST_LINE.match(entry.sentence.text) else " ") + entry.sentence.text)
+        return parts
+
+    @staticmethod
+    def _citations(chosen: list[Scored]) -> list[Citation]:
+        """One citation per run of adjacent sentences in one section; the quote is that exact span."""
+        citations: list[Citation] = []
+        runs: list[list[Scored]] = []
+        for entry in chosen:
+            last = runs[-1][-1] if runs else None
+            if (last and last.sentence.chunk_id == entry.sentence.chunk_id
+                    and last.sentence.section == entry.sentence.section
+                    and not entry.chunk.text[last.sentence.end : entry.sentence.start].strip()):
+                runs[-1].append(entry)
+            else:
+                runs.append([entry])
+        top = max(e.score for e in chosen) or 1.0
+        for run in runs:
+            first, last = run[0], run[-1]
+            quote = first.chunk.text[first.sentence.start : last.sentence.end].strip()
+            item = first.item
+            citations.append(Citation(
+                case=item.cases[0] if item.cases else None, item=item.item, title=item.title,
+                section=first.sentence.section, page=first.sentence.page, meeting=item.body, date=item.date,
+                source=item.source, quote=quote, score=round(max(e.score for e in run) / top, 3),
+                meeting_id=item.meeting_id,
+            ))
+        return citations
+
+    # --- structured routes ------------------------------------------------------------------
+    def _attendance(self, question: str, retrieval: Retrieval) -> Answer | None:
+        meeting = retrieval.items[0].meeting_id if retrieval.items else retrieval.meetings[0].meeting_id
+        if len(retrieval.meetings) == 1:
+            meeting = retrieval.meetings[0].meeting_id
+        chunks = self.index.item_chunks(meeting, PARTICIPANTS_ITEM)
+        if not chunks:
+            return None
+        chunk = chunks[0]
+        everyone = attendance.people(chunk)
+        if not everyone:
+            return None
+        role, chosen, narrowed = attendance.select(question, everyone)
+        record = next(r for r in retrieval.meetings if r.meeting_id == meeting)
+        moede = f"{genitive(record.body)} møde {danish_date(record.date)}"
+        if not chosen:
+            text = self.prompts.text("ingen_deltagere", moede=moede, rolle=attendance.ROLE_LABELS[role],
+                                     afgraensning=f" fra {narrowed}" if narrowed else "")
+            return Answer(question, text, False, (), retrieved_items(retrieval))
+        spans = json.loads(chunk.metadata["spans"])
+        body_start, body_end = spans[0]["start"], spans[0]["end"]
+        block = chunk.text[body_start:body_end]
+        citations = []
+        for start, end in attendance.quote_lines(block, chosen, role):
+            citations.append(Citation(
+                case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section="Deltagere",
+                page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
+                source=record.source, quote=block[start:end], score=1.0, meeting_id=meeting,
+            ))
+        names = "; ".join(p.describe() for p in chosen)
+        text = self.prompts.text(
+            "deltagere", moede=moede, antal=str(len(chosen)), rolle=attendance.ROLE_LABELS[role],
+            afgraensning=f" fra {narrowed}" if narrowed else "", navne=names,
+        )
+        return Answer(question, text, True, tuple(citations), retrieved_items(retrieval))
+
+    def _case_number(self, question: str, retrieval: Retrieval) -> Answer:
+        item = retrieval.items[0]
+        chunks = self.index.item_chunks(item.meeting_id, item.item)
+        sections = sections_of(chunks)
+        if not item.cases or not sections or not sections[0].sentences:
+            return self.not_found(question, retrieval)
+        first = sections[0].sentences[0]
+        chunk = next(c for c in chunks if c.id == first.chunk_id)
+        entry = Scored(first, item, 1.0, frozenset(), chunk)
+        text = self.prompts.text(
+            "sagsnummer", moede=f"{genitive(item.body)} møde {danish_date(item.date)}", punkt=item.item,
+            titel=item.title, sag=", ".join(item.cases),
+        )
+        return Answer(question, text, True, tuple(self._citations([entry])), retrieved_items(retrieval))

@@ -1,0 +1,106 @@
+"""What kind of question is asked, and which of its words carry the topic."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.lexical import stems
+
+ATTENDANCE = re.compile(
+    r"\b(afbud|fraværende|fravær|deltog|deltagere|deltager|til stede|tilstede|suppleant|mødt|fremmødt|"
+    r"kl-udvalgsmedlem|deltagerliste)\w*", re.I)
+DECISION = re.compile(
+    r"\b(besluttede|beslutning\w*|besluttet|godkend\w*|vedtag\w*|vedtog|tiltrådt\w*|tiltrådte|"
+    r"til efterretning|konklusion|udfald)\b", re.I)
+AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|hvad koster|pris\w*|antal\w*|stiger|falder|hvor stor)\b",
+                    re.I)
+WHEN = re.compile(r"\b(hvornår|hvilken dato|hvilke datoer|dato(en)?|tidspunkt)\b", re.I)
+CASE = re.compile(r"\b(sagsnummer\w*|sagsnr\w*|sag nr|journalnummer\w*|j\.\s?nr)\b", re.I)
+WHO = re.compile(r"^\s*(hvem|hvilke personer|hvilken person)\b", re.I)
+WHERE = re.compile(r"^\s*hvor\s+(ligger|er|holdes|afholdes|findes)\b", re.I)
+LIST = re.compile(r"^\s*(hvilke|hvad var de|hvad er de|nævn)\b", re.I)
+YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
+REFERS_BACK = re.compile(
+    r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|taksten|beslutningen|"
+    r"hvad med|og hvad)\b", re.I)
+
+# Words that frame a question rather than name its topic; their absence from the minutes says nothing.
+FRAMING = set(stems(
+    "hvad hvem hvornår hvor hvordan hvorfor hvilke hvilken hvilket mange meget besluttede beslutning besluttet "
+    "blev bliver godkendt godkendte godkendelse punkt punktet punkter møde mødet møderne referat "
+    "referatet referaterne dagsorden kkr udvalget byrådet udvalg nævnt nævnes står skrevet handler handlede om "
+    "drøftet drøftede drøftelse mente mener sagde siger fortalt omfatter omfattede indeholder indeholdt "
+    "ske skete sket gøre gjorde sige fik får give gav hedder hed ny nye nyt stiger steg stige falder faldt "
+    "sagsnummer sagsnummeret sagsnr hvornår afholdes afholdt holdes næste forrige sidste første tal antal "
+    "beløb koster pris ligger findes"
+))
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    attendance: bool
+    decision: bool
+    amount: bool
+    when: bool
+    case: bool
+    who: bool
+    where: bool
+    yes_no: bool
+    listing: bool = False
+
+    @property
+    def name(self) -> str:
+        for field in ("attendance", "case", "decision", "amount", "when", "who", "where"):
+            if getattr(self, field):
+                return field
+        return "general"
+
+
+def classify(question: str) -> QuestionKind:
+    return QuestionKind(
+        attendance=bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I),
+        decision=bool(DECISION.search(question)) or bool(YES_NO.match(question)),
+        amount=bool(AMOUNT.search(question)),
+        when=bool(WHEN.search(question)),
+        case=bool(CASE.search(question)),
+        who=bool(WHO.search(question)),
+        where=bool(WHERE.search(question)),
+        yes_no=bool(YES_NO.match(question)),
+        listing=bool(LIST.match(question)),
+    )
+
+
+INTERROGATIVES = set(stems("hvad hvem hvornår hvor hvordan hvorfor hvilke hvilken hvilket"))
+
+
+def scoring_terms(question: str) -> list[str]:
+    """Stemmed words that may pick a sentence: everything but the question words themselves."""
+    seen: list[str] = []
+    for term in stems(question):
+        if term not in INTERROGATIVES and term not in seen:
+            seen.append(term)
+    return seen
+
+
+def topic_terms(question: str) -> list[str]:
+    """Stemmed words of the question that name its topic."""
+    seen: list[str] = []
+    for term in stems(question):
+        if term not in FRAMING and len(term) >= 3 and term not in seen:
+            seen.append(term)
+    return seen
+
+
+FOCUS = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|hvor meget|hvor store?)\s+(.+)", re.I)
+
+
+def focus_term(question: str) -> str | None:
+    """The thing asked about: 'sager' in 'Hvor mange sager …', 'temaer' in 'Hvilke temaer …'."""
+    match = FOCUS.search(question)
+    if not match:
+        return None
+    for term in stems(match.group(1)):
+        if term not in FRAMING and len(term) >= 3:
+            return term
+    return None

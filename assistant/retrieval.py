@@ -1,0 +1,207 @@
+"""Hybrid retrieval: exact routes first, then dense + BM25 fused, aggregated to agenda items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.catalog import MinutesIndex
+from index.meta import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
+from index.store import MeetingRecord, StoredChunk
+
+RRF_K = 60
+CANDIDATES = 40
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = 1.0
+CASE_IN_QUESTION = re.compile(
+    r"\b(SAG-\d{4}-\d{3,7}|\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}|\d{2,4}-\d{4}-\d{2,6})\b", re.I
+)
+ITEM_IN_QUESTION = re.compile(r"\b(?:punkt|pkt\.?|dagsordenspunkt)\s+(\d{1,3}(?:\.\d{1,3})*)\b", re.I)
+MONTH_IN_QUESTION = re.compile(rf"\b({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    chunk: StoredChunk
+    score: float
+    dense_rank: int | None
+    lexical_rank: int | None
+
+
+@dataclass(frozen=True)
+class ItemHit:
+    meeting_id: str
+    item: str
+    title: str
+    cases: tuple[str, ...]
+    body: str
+    date: str
+    source: str
+    score: float
+    chunks: tuple[ChunkHit, ...]
+    exact: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.meeting_id, self.item)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    items: list[ItemHit]
+    meetings: list[MeetingRecord]
+    route: str | None = None
+    notes: list[str] = field(default_factory=list)
+    dense_items: list[tuple[str, str]] = field(default_factory=list)
+    lexical_items: list[tuple[str, str]] = field(default_factory=list)
+    lexical_terms: list[str] = field(default_factory=list)
+
+
+def find_meeting(records: list[MeetingRecord], selector: str) -> list[MeetingRecord]:
+    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date."""
+    wanted = selector.strip().lower()
+    return [r for r in records if wanted in (
+        r.meeting_id, r.source.lower(), r.sha256, f"{r.body} {r.date}".lower(), r.date, r.body.lower()
+    )]
+
+
+def meetings_named_by_date(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
+    """Meetings whose date (or month) the question names; empty when it names none of ours."""
+    dates = {iso_date(m.group(0)) for pattern in (DANISH_DATE, NUMERIC_DATE) for m in pattern.finditer(question)}
+    dates.discard(None)
+    chosen = [r for r in records if r.date in dates]
+    if chosen:
+        return chosen
+    months = {f"{int(y):04d}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_IN_QUESTION.findall(question)}
+    if months and not dates:
+        return [r for r in records if r.date[:7] in months]
+    return []
+
+
+class Retriever:
+    def __init__(self, index: MinutesIndex) -> None:
+        self.index = index
+
+    def retrieve(self, question: str, k: int = 5, meeting: str | None = None) -> Retrieval:
+        records = self.index.meetings()
+        notes: list[str] = []
+        scope = records
+        if meeting:
+            scope = find_meeting(records, meeting)
+            if not scope:
+                return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."])
+        route = None
+        by_date = meetings_named_by_date(question, scope)
+        if by_date and len(by_date) < len(scope):
+            scope, route = by_date, "dato"
+        meeting_ids = {r.meeting_id for r in scope}
+        restricted = meeting_ids if len(scope) < len(records) else None
+
+        cases = [c.upper() if c.upper().startswith("SAG-") else c for c in CASE_IN_QUESTION.findall(question)]
+        items_named = ITEM_IN_QUESTION.findall(question)
+        dense = self.index.dense(question, CANDIDATES, restricted)
+        allowed_chunks = self.index.chunk_ids_for(meeting_ids) if restricted is not None else None
+        lexical = self.index.lexical_search(question, CANDIDATES, allowed_chunks)
+        fused = self._fuse(dense, lexical)
+        items = self._aggregate(fused, {r.meeting_id: r for r in scope})
+        if cases or items_named:
+            exact = self._exact(scope, cases, items_named, fused)
+            if exact:
+                route = "sag" if cases else "punkt"
+                items = self._promote(items, exact)
+        return Retrieval(
+            question=question, items=items[: max(k, 1)], meetings=scope, route=route, notes=notes,
+            dense_items=_item_order(dense), lexical_items=_item_order([c for c, _ in lexical_chunks(self, lexical)]),
+            lexical_terms=self.index.lexical.query_terms(question),
+        )
+
+    def _fuse(self, dense: list[StoredChunk], lexical: list[tuple[str, float]]) -> list[ChunkHit]:
+        scores: dict[str, float] = {}
+        ranks: dict[str, list[int | None]] = {}
+        chunks: dict[str, StoredChunk] = {c.id: c for c in dense}
+        for rank, chunk in enumerate(dense):
+            scores[chunk.id] = scores.get(chunk.id, 0.0) + DENSE_WEIGHT / (RRF_K + rank + 1)
+            ranks.setdefault(chunk.id, [None, None])[0] = rank
+        for rank, (chunk_id, _) in enumerate(lexical):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank + 1)
+            ranks.setdefault(chunk_id, [None, None])[1] = rank
+        missing = [cid for cid in scores if cid not in chunks]
+        for chunk in self.index.chunks(missing):
+            chunks[chunk.id] = chunk
+        best = (DENSE_WEIGHT + LEXICAL_WEIGHT) / (RRF_K + 1)
+        hits = [ChunkHit(chunks[cid], s / best, *ranks[cid]) for cid, s in scores.items() if cid in chunks]
+        return sorted(hits, key=lambda h: -h.score)
+
+    def _aggregate(self, hits: list[ChunkHit], scope: dict[str, MeetingRecord]) -> list[ItemHit]:
+        grouped: dict[tuple[str, str], list[ChunkHit]] = {}
+        for hit in hits:
+            meta = hit.chunk.metadata
+            if meta.get("meeting_id") in scope:
+                grouped.setdefault((meta["meeting_id"], meta["item"]), []).append(hit)
+        items = []
+        for (meeting_id, item), group in grouped.items():
+            group.sort(key=lambda h: -h.score)
+            # an item scores by its best chunk, with a little credit for a second supporting one
+            score = group[0].score + (0.25 * group[1].score if len(group) > 1 else 0.0)
+            items.append(_item_hit(meeting_id, item, group, min(score, 1.0)))
+        return sorted(items, key=lambda i: -i.score)
+
+    def _exact(self, scope: list[MeetingRecord], cases: list[str], numbers: list[str],
+               fused: list[ChunkHit]) -> list[ItemHit]:
+        """Items whose case number or item number the question names, in fused order."""
+        in_scope = {r.meeting_id for r in scope}
+        wanted_cases = {c.upper() for c in cases}
+        matches: list[tuple[str, dict]] = []
+        collection = self.index.store.chunks
+        for case in cases:
+            got = collection.get(where_document={"$contains": case}, include=["metadatas"])
+            matches.extend(zip(got["ids"], got["metadatas"], strict=True))
+        if numbers:
+            got = collection.get(where={"item": {"$in": numbers}}, include=["metadatas"])
+            matches.extend(zip(got["ids"], got["metadatas"], strict=True))
+        keys: list[tuple[str, str]] = []
+        for _, meta in matches:
+            item_cases = {c.upper() for c in meta.get("cases", "").split("|") if c}
+            named = (item_cases & wanted_cases) or (meta.get("item") in numbers and not cases)
+            key = (meta["meeting_id"], meta["item"])
+            if named and meta["meeting_id"] in in_scope and key not in keys:
+                keys.append(key)
+        order = {h.chunk.id: i for i, h in enumerate(fused)}
+        found = []
+        for key in keys:
+            chunks = [h for h in fused if (h.chunk.metadata["meeting_id"], h.chunk.metadata["item"]) == key]
+            if not chunks:
+                chunks = [ChunkHit(c, 0.0, None, None) for c in self.index.item_chunks(*key)]
+            found.append(_item_hit(key[0], key[1], chunks, 1.0, exact=True))
+        found.sort(key=lambda h: min((order.get(c.chunk.id, 10**6) for c in h.chunks), default=10**6))
+        return found
+
+    @staticmethod
+    def _promote(items: list[ItemHit], exact: list[ItemHit]) -> list[ItemHit]:
+        keys = {h.key for h in exact}
+        return exact + [i for i in items if i.key not in keys]
+
+
+def lexical_chunks(retriever: Retriever, lexical: list[tuple[str, float]]) -> list[tuple[StoredChunk, float]]:
+    chunks = {c.id: c for c in retriever.index.chunks([cid for cid, _ in lexical])}
+    return [(chunks[cid], score) for cid, score in lexical if cid in chunks]
+
+
+def _item_order(chunks: list[StoredChunk]) -> list[tuple[str, str]]:
+    order: list[tuple[str, str]] = []
+    for chunk in chunks:
+        key = (chunk.metadata["meeting_id"], chunk.metadata["item"])
+        if key not in order:
+            order.append(key)
+    return order
+
+
+def _item_hit(meeting_id: str, item: str, group: list[ChunkHit], score: float, exact: bool = False) -> ItemHit:
+    meta = group[0].chunk.metadata
+    return ItemHit(
+        meeting_id=meeting_id, item=item, title=meta.get("title", ""),
+        cases=tuple(c for c in meta.get("cases", "").split("|") if c), body=meta.get("body", ""),
+        date=meta.get("date", ""), source=meta.get("source", ""), score=round(score, 4), chunks=tuple(group),
+        exact=exact,
+    )

@@ -1,0 +1,93 @@
+"""The searchable index: Chroma (source of truth) plus a lexical index derived from it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.embedding import Embedder
+from index.lexical import LexicalIndex
+from index.store import ChromaStore, MeetingRecord, StoredChunk, collection_name, open_client
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    data_dir: Path
+    model: str
+    model_cache: Path
+    collection: str = "referat"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    batch_size: int = 16
+    chunk_words: int = 130
+
+
+class MinutesIndex:
+    """Opened once per process; ``refresh`` brings the lexical view in line with Chroma."""
+
+    def __init__(self, config: IndexConfig, embedder: Embedder | None = None) -> None:
+        self.config = config
+        self.embedder = embedder or Embedder(config.model, config.model_cache, config.batch_size)
+        client = open_client(config.data_dir, config.chroma_host, config.chroma_port)
+        self.store = ChromaStore(client, collection_name(config.collection, config.model))
+        self._lock = threading.RLock()
+        self._fingerprint: str | None = None
+        self._records: list[MeetingRecord] = []
+        self.lexical = LexicalIndex([], [])
+        self.refresh()
+
+    @property
+    def lexical_dir(self) -> Path:
+        name = self.store.chunks.name
+        return self.config.data_dir / "lexical" / name
+
+    @property
+    def files_dir(self) -> Path:
+        return self.config.data_dir / "files"
+
+    def refresh(self, force: bool = False) -> bool:
+        """Reload meeting records and, when the collection changed, the lexical index. True if changed."""
+        with self._lock:
+            records = self.store.records()
+            fingerprint = self.store.fingerprint()
+            if fingerprint == self._fingerprint and not force:
+                return False
+            lexical = None if force else LexicalIndex.load(self.lexical_dir, fingerprint)
+            if lexical is None:
+                chunks = self.store.documents({r.meeting_id for r in records})
+                lexical = LexicalIndex([c.id for c in chunks], [c.text for c in chunks])
+                if self.config.chroma_host is None or self.lexical_dir.parent.exists():
+                    self.lexical_dir.parent.mkdir(parents=True, exist_ok=True)
+                    lexical.save(self.lexical_dir, fingerprint)
+            self.lexical, self._records, self._fingerprint = lexical, records, fingerprint
+            return True
+
+    def meetings(self) -> list[MeetingRecord]:
+        return list(self._records)
+
+    def active_ids(self) -> set[str]:
+        return {r.meeting_id for r in self._records}
+
+    def dense(self, question: str, k: int, meeting_ids: set[str] | None) -> list[StoredChunk]:
+        allowed = self.active_ids() if meeting_ids is None else meeting_ids & self.active_ids()
+        embedding = self.embedder.embed_query(question)
+        # over-fetch: chunks of uncommitted or replaced meetings are dropped after the query
+        found = self.store.dense(embedding, k * 2, allowed if meeting_ids is not None else None)
+        return [c for c in found if c.metadata.get("meeting_id") in allowed][:k]
+
+    def lexical_search(self, question: str, k: int, chunk_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        return self.lexical.search(question, k, chunk_ids)
+
+    def chunks(self, ids: list[str]) -> list[StoredChunk]:
+        return self.store.get(ids)
+
+    def chunk_ids_for(self, meeting_ids: set[str]) -> set[str]:
+        return {c.id for c in self.store.documents(meeting_ids)}
+
+    def item_chunks(self, meeting_id: str, item: str) -> list[StoredChunk]:
+        got = self.store.chunks.get(where={"$and": [{"meeting_id": meeting_id}, {"item": item}]},
+                                    include=["documents", "metadatas"])
+        chunks = [StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"],
+                                                            strict=True)]
+        return sorted(chunks, key=lambda c: c.metadata.get("position", 0))

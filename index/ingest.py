@@ -1,0 +1,125 @@
+"""Ingest minutes files: parse, chunk, embed, store; all-or-nothing per file."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.catalog import MinutesIndex
+from index.chunking import chunk_meeting
+from index.errors import MinutesError
+from index.parse import parse_file
+from index.readers import SUPPORTED_SUFFIXES
+from index.store import MeetingRecord, new_generation
+
+log = logging.getLogger(__name__)
+
+NEW, UNCHANGED, REPLACED, DUPLICATE, FAILED = "ny", "uændret", "erstattet", "dublet", "fejlet"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: str
+    status: str
+    meeting: str | None = None
+    items: int = 0
+    chunks: int = 0
+    message: str | None = None
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]:
+    """Files under the given paths (folders recursively, symlinks not followed), and paths that failed."""
+    files: list[Path] = []
+    problems: list[IngestResult] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path, followlinks=False):
+                dirs.sort()
+                for name in sorted(names):
+                    candidate = Path(root) / name
+                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES and not candidate.is_symlink():
+                        files.append(candidate)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(IngestResult(str(path), FAILED, message=f"{path.name}: findes ikke"))
+    return files, problems
+
+
+def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
+    """Index one file; the previous state stays visible until the new meeting is committed."""
+    try:
+        meeting = parse_file(path)
+    except MinutesError as exc:
+        return IngestResult(str(path), FAILED, message=str(exc))
+    records = index.store.records()
+    same_content = next((r for r in records if r.sha256 == meeting.sha256), None)
+    if same_content is not None:
+        if same_content.source == meeting.source:
+            return IngestResult(str(path), UNCHANGED, meeting=f"{meeting.body} {meeting.date}",
+                                items=len(meeting.items), chunks=same_content.chunks)
+        return IngestResult(str(path), DUPLICATE, meeting=f"{meeting.body} {meeting.date}",
+                            message=f"{path.name}: samme indhold som {same_content.source}, allerede indekseret")
+    previous = next((r for r in records if r.source == meeting.source), None)
+    embedder = index.embedder
+    chunks = chunk_meeting(
+        meeting, embedder.model_id, lambda text: embedder.count_tokens(text) <= embedder.max_tokens,
+        index.config.chunk_words,
+    )
+    vectors = embedder.embed_passages([c.text for c in chunks])
+    index.store.add(chunks, vectors)
+    stored = _keep_file(index, path, meeting.sha256)
+    index.store.commit(MeetingRecord(
+        meeting_id=meeting.id, source=meeting.source, sha256=meeting.sha256, body=meeting.body,
+        date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),
+        model=embedder.model_id, generation=new_generation(), stored_file=stored,
+    ))
+    if previous is not None:
+        index.store.forget([previous.meeting_id])
+        index.store.delete_meeting_chunks(previous.meeting_id)
+    return IngestResult(str(path), REPLACED if previous else NEW, meeting=f"{meeting.body} {meeting.date}",
+                        items=len(meeting.items), chunks=len(chunks))
+
+
+def _keep_file(index: MinutesIndex, path: Path, sha256: str) -> str:
+    """A copy of the source file, named by content, so citations can open the original page."""
+    index.files_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{sha256}{path.suffix.lower()}"
+    target = index.files_dir / name
+    if not target.exists():
+        partial = target.with_name(name + ".partial")
+        shutil.copyfile(path, partial)
+        partial.rename(target)
+    return name
+
+
+def ingest_paths(index: MinutesIndex, paths: Iterable[Path],
+                 progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    """Ingest every file; one bad file never stops the others."""
+    files, results = expand_paths(paths)
+    for result in results:
+        if progress:
+            progress(result)
+    index.store.collect_garbage()
+    for path in files:
+        result = ingest_file(index, path)
+        results.append(result)
+        if progress:
+            progress(result)
+    index.refresh()
+    return results
+
+
+def remove_meeting(index: MinutesIndex, source: str) -> MeetingRecord | None:
+    """Remove a meeting by file name (or sha256); returns what was removed."""
+    record = next((r for r in index.store.records() if source in (r.source, r.sha256, r.meeting_id)), None)
+    if record is None:
+        return None
+    index.store.forget([record.meeting_id])
+    index.store.delete_meeting_chunks(record.meeting_id)
+    index.refresh()
+    return record

@@ -1,0 +1,170 @@
+"""BM25 over chunks with Danish stemming, stopwords and compound splitting.
+
+The index is derived: it is built from the documents stored in Chroma and can always be rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+TOKEN = re.compile(r"[0-9a-zæøåéüöä]+(?:[.,\-/][0-9a-zæøåéüöä]+)*", re.I)
+# Bump when tokenisation changes, so persisted indexes built the old way are rebuilt.
+TOKENISER_VERSION = "da-1"
+MIN_PART = 3
+MIN_COMPOUND = 7
+# Short function words carry no topic; a question's "hvad", "hvem", "blev" must not decide ranking.
+STOPWORDS = frozenset("""
+af alle alt anden andet andre at bare begge blev blive bliver da de dem den denne dens der deres det dette dig din
+disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes her hos hun hvad hvem hver
+hvilke hvilken hvilket hvis hvor hvordan hvornår hvorfor i ikke ind ingen intet jeg jer jeres jo kan kunne ligesom
+man mange med meget men mig min mine mit mod ned noget nogle nu når og også om op os over på sa selv sig sin sine
+sit skal skulle som sådan thi til ud under var vi vil ville vor vores være været blevet bl.a. mv m.v. fx f.eks.
+dvs. ift. ifm. kr mio mia the and of to in
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("danish")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; '14.589' and 'SAG-2023-01519' stay whole and also give their parts."""
+    out: list[str] = []
+    for match in TOKEN.finditer(text.lower()):
+        token = match.group(0).strip(".,-/")
+        if not token:
+            continue
+        out.append(token)
+        if re.search(r"[.,\-/]", token) and not re.fullmatch(r"[\d.,]+", token):
+            out.extend(p for p in re.split(r"[.,\-/]", token) if p)
+    return out
+
+
+def stems(text: str) -> list[str]:
+    tokens = [w for w in words(text) if w not in STOPWORDS]
+    return _stemmer().stemWords(tokens)
+
+
+class CompoundSplitter:
+    """Splits Danish compounds into parts that occur on their own in the corpus.
+
+    'takststigning' → 'takst' + 'stigning' when both stand alone somewhere, so a question about
+    'takst' reaches the compound and one about 'takststigning' reaches 'taksten'.
+    """
+
+    def __init__(self, vocabulary: set[str]) -> None:
+        self.vocabulary = {w for w in vocabulary if len(w) >= MIN_PART and not w.isdigit()}
+
+    def parts(self, stem: str) -> list[str]:
+        if len(stem) < MIN_COMPOUND or not stem.isalpha():
+            return []
+        stemmer = _stemmer()
+        for cut in range(len(stem) - MIN_PART, MIN_PART - 1, -1):
+            head, tail = stem[:cut], stem[cut:]
+            tail_stem = stemmer.stemWord(tail)
+            if tail_stem not in self.vocabulary:
+                continue
+            for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
+                if candidate and candidate in self.vocabulary:
+                    return [candidate, tail_stem, *self.parts(candidate)]
+        return []
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        out = list(tokens)
+        for token in tokens:
+            out.extend(self.parts(token))
+        return out
+
+
+class LexicalIndex:
+    """BM25 (bm25s) over chunk texts, addressed by chunk id."""
+
+    def __init__(self, ids: list[str], texts: list[str]) -> None:
+        import bm25s
+
+        self.ids = list(ids)
+        tokenised = [stems(t) for t in texts]
+        vocabulary = Counter(s for doc in tokenised for s in set(doc))
+        self.splitter = CompoundSplitter(set(vocabulary))
+        corpus = [self.splitter.expand(doc) for doc in tokenised]
+        self.frequencies = Counter(t for doc in corpus for t in set(doc))
+        self.vocabulary = set(self.frequencies)
+        self._bm25 = bm25s.BM25()
+        if corpus:
+            self._bm25.index(corpus, show_progress=False)
+        self._position = {cid: i for i, cid in enumerate(self.ids)}
+
+    def document_frequency(self, term: str) -> int:
+        return self.frequencies.get(term, 0)
+
+    def query_terms(self, question: str) -> list[str]:
+        return [t for t in self.splitter.expand(stems(question)) if t in self.vocabulary]
+
+    def search(self, question: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        terms = self.query_terms(question)
+        if not terms or not self.ids:
+            return []
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=np.float32)
+            for cid in allowed:
+                if cid in self._position:
+                    mask[self._position[cid]] = 1.0
+            if not mask.any():
+                return []
+        k = min(k, len(self.ids))
+        docs, scores = self._bm25.retrieve([terms], k=k, show_progress=False, weight_mask=mask, n_threads=1)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def save(self, directory: Path, fingerprint: str) -> None:
+        staging = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        if self.ids:
+            self._bm25.save(str(staging / "bm25"), show_progress=False)
+        (staging / "state.json").write_text(json.dumps({
+            "fingerprint": fingerprint, "tokeniser": TOKENISER_VERSION, "ids": self.ids, "vocabulary": sorted(self.splitter.vocabulary),
+            "frequencies": dict(sorted(self.frequencies.items())),
+        }, ensure_ascii=False), encoding="utf-8")
+        # swap whole directories so a reader never sees half an index
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            directory.rename(old)
+        staging.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path, fingerprint: str) -> LexicalIndex | None:
+        """The saved index when it was built from the same collection state, else None."""
+        import bm25s
+
+        state_file = directory / "state.json"
+        if not state_file.is_file():
+            return None
+        try:
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if state.get("fingerprint") != fingerprint or state.get("tokeniser") != TOKENISER_VERSION:
+            return None
+        index = cls.__new__(cls)
+        index.ids = state["ids"]
+        index.splitter = CompoundSplitter(set(state["vocabulary"]))
+        index.frequencies = Counter(state["frequencies"])
+        index.vocabulary = set(index.frequencies)
+        index._position = {cid: i for i, cid in enumerate(index.ids)}
+        index._bm25 = bm25s.BM25()
+        if index.ids:
+            index._bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+        return index

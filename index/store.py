@@ -1,0 +1,186 @@
+"""Chroma holds every chunk's text, vector and metadata, plus one record per committed meeting.
+
+A meeting becomes visible only when its record is written, after all of its chunks: that single
+upsert is the swap. Chunks without a record (an interrupted ingest) or of a replaced meeting are
+ignored by every reader and removed by ``collect_garbage``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.chunking import Chunk
+
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    meeting_id: str
+    source: str
+    sha256: str
+    body: str
+    date: str
+    pages: int
+    items: int
+    chunks: int
+    model: str
+    generation: int
+    stored_file: str = ""
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict
+    score: float = 0.0
+
+
+def collection_name(base: str, model: str) -> str:
+    """One collection per embedding model: vectors of different models must never meet."""
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(model).name.lower()).strip("-")[:40] or "model"
+    digest = hashlib.sha256(model.encode()).hexdigest()[:6]
+    return f"{base}-{slug}-{digest}"[:63]
+
+
+def open_client(data_dir: Path, host: str | None, port: int):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+
+
+class ChromaStore:
+    """Chunks through llama-index's ChromaVectorStore; meeting records in a sibling collection."""
+
+    def __init__(self, client, name: str) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.client = client
+        # embedding_function=None: Chroma must never attach (and download) its default model
+        self.chunks = client.get_or_create_collection(
+            name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        self.meetings = client.get_or_create_collection(f"{name}-meetings", embedding_function=None)
+        self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+
+    # --- meetings -------------------------------------------------------------------------
+    def records(self) -> list[MeetingRecord]:
+        """Committed meetings; when a source was committed twice, the newest generation wins."""
+        got = self.meetings.get(include=["metadatas"])
+        latest: dict[str, MeetingRecord] = {}
+        for metadata in got["metadatas"] or []:
+            record = MeetingRecord(**{k: metadata[k] for k in MeetingRecord.__dataclass_fields__ if k in metadata})
+            current = latest.get(record.source)
+            if current is None or record.generation > current.generation:
+                latest[record.source] = record
+        return sorted(latest.values(), key=lambda r: (r.date, r.body, r.source))
+
+    def fingerprint(self) -> str:
+        state = sorted((r.meeting_id, r.generation) for r in self.records())
+        return hashlib.sha256(json.dumps(state).encode()).hexdigest()
+
+    def commit(self, record: MeetingRecord) -> None:
+        self.meetings.upsert(ids=[record.meeting_id], metadatas=[asdict(record)], embeddings=[[1.0]],
+                             documents=[record.source])
+
+    def forget(self, meeting_ids: list[str]) -> None:
+        if meeting_ids:
+            self.meetings.delete(ids=meeting_ids)
+
+    # --- chunks ---------------------------------------------------------------------------
+    def add(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes = []
+        for chunk, vector in zip(chunks, embeddings, strict=True):
+            node = TextNode(id_=chunk.id, text=chunk.text, metadata=chunk.metadata(), embedding=vector.tolist())
+            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.meeting_id)
+            # llama-index copies metadata into the embed/LLM text unless told not to; we embed ourselves
+            node.excluded_embed_metadata_keys = list(node.metadata)
+            node.excluded_llm_metadata_keys = list(node.metadata)
+            nodes.append(node)
+        for start in range(0, len(nodes), PAGE):
+            self.vectors.add(nodes[start : start + PAGE])
+
+    def delete_meeting_chunks(self, meeting_id: str) -> None:
+        self.chunks.delete(where={"meeting_id": meeting_id})
+
+    def chunk_meeting_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas"], limit=5000, offset=offset)
+            ids.update(m["meeting_id"] for m in got["metadatas"] or [])
+            if len(got["ids"]) < 5000:
+                return ids
+            offset += 5000
+
+    def collect_garbage(self) -> int:
+        """Remove chunks of meetings that are not committed (interrupted or replaced ingests)."""
+        active = {r.meeting_id for r in self.records()}
+        stale_records = [m["meeting_id"] for m in self.meetings.get(include=["metadatas"])["metadatas"] or []
+                         if m["meeting_id"] not in active]
+        self.forget(stale_records)
+        orphans = self.chunk_meeting_ids() - active
+        for meeting_id in orphans:
+            self.delete_meeting_chunks(meeting_id)
+        return len(orphans)
+
+    def documents(self, meeting_ids: set[str]) -> list[StoredChunk]:
+        """Every chunk of the given meetings, in a stable order (for the lexical index)."""
+        out: list[StoredChunk] = []
+        for meeting_id in sorted(meeting_ids):
+            got = self.chunks.get(where={"meeting_id": meeting_id}, include=["documents", "metadatas"])
+            out.extend(StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"],
+                                                                 strict=True))
+        return sorted(out, key=lambda c: c.id)
+
+    def get(self, ids: list[str]) -> list[StoredChunk]:
+        if not ids:
+            return []
+        got = self.chunks.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {i: StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"],
+                                                                strict=True)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def dense(self, embedding: np.ndarray, k: int, meeting_ids: set[str] | None) -> list[StoredChunk]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        filters = None
+        if meeting_ids is not None:
+            if not meeting_ids:
+                return []
+            filters = MetadataFilters(filters=[
+                MetadataFilter(key="meeting_id", value=sorted(meeting_ids), operator=FilterOperator.IN)
+            ])
+        count = self.chunks.count()
+        if count == 0:
+            return []
+        query = VectorStoreQuery(query_embedding=embedding.tolist(), similarity_top_k=min(k, count), filters=filters)
+        result = self.vectors.query(query)
+        return [
+            StoredChunk(node.node_id, node.get_content(), dict(node.metadata), float(score))
+            for node, score in zip(result.nodes or [], result.similarities or [], strict=True)
+        ]
+
+
+def new_generation() -> int:
+    return time.time_ns()
