@@ -133,7 +133,8 @@ class LexicalIndex:
         if self.ids:
             self._bm25.save(str(staging / "bm25"), show_progress=False)
         (staging / "state.json").write_text(json.dumps({
-            "fingerprint": fingerprint, "tokeniser": TOKENISER_VERSION, "ids": self.ids, "vocabulary": sorted(self.splitter.vocabulary),
+            "fingerprint": fingerprint, "tokeniser": TOKENISER_VERSION, "ids": self.ids,
+            "vocabulary": sorted(self.splitter.vocabulary),
             "frequencies": dict(sorted(self.frequencies.items())),
         }, ensure_ascii=False), encoding="utf-8")
         # swap whole directories so a reader never sees half an index
