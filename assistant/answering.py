@@ -92,9 +92,17 @@ class ExtractiveAnswerer:
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self._score(question, kind, retrieval)
-        if not scored or not self._supported(question, kind, retrieval, scored):
+        if not scored or self._unknown_topic(question, scored):
             return self.not_found(question, retrieval)
-        return self._compose(question, kind, retrieval, scored)
+        tried: list[tuple[str, str]] = []
+        for entry in scored:
+            if entry.item.key in tried:
+                continue
+            tried.append(entry.item.key)
+            ranked = [s for s in scored if s.item.key == entry.item.key]
+            if self._supported(question, retrieval, ranked):
+                return self._compose(question, kind, retrieval, ranked)
+        return self.not_found(question, retrieval)
 
     # --- scoring ----------------------------------------------------------------------------
     def _weights(self, terms: list[str]) -> dict[str, float]:
@@ -154,37 +162,36 @@ class ExtractiveAnswerer:
         return bonus
 
     # --- abstention ---------------------------------------------------------------------------
-    def _supported(self, question: str, kind: QuestionKind, retrieval: Retrieval, scored: list[Scored]) -> bool:
-        """Does the best item really speak to the question? Decided from several kinds of evidence."""
-        terms = topic_terms(question)
-        if not terms:
-            return True
+    def _unknown_topic(self, question: str, scored: list[Scored]) -> bool:
+        """A topical word the minutes never use (busdrift, cykelsti, borgmester): they do not cover it."""
         vocabulary = self.index.lexical.vocabulary
         splitter = self.index.lexical.splitter
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
-        absent = []
-        for term in terms:
-            if term in vocabulary:
+        for term in topic_terms(question):
+            if term in vocabulary or len(term) < 4:
                 continue
             parts = splitter.parts(term)
             # an unseen compound counts as covered only when its parts stand together somewhere
             # ("taksten stiger" covers "takststigning"; "kommunale … valg" apart does not cover "kommunalvalg")
             if not parts or not any(set(parts[:2]) <= words for words in sentences):
-                absent.append(term)
-        # a topical word the minutes never use (busdrift, cykelsti, borgmester) means they do not cover it
-        if any(len(t) >= 4 for t in absent):
-            return False
-        best = scored[0]
-        item_text_terms = set()
-        for chunk in self.index.item_chunks(best.item.meeting_id, best.item.item):
-            item_text_terms.update(splitter.expand(stems(chunk.text)))
-        expanded = [t for t in terms if t not in absent]
-        covered = [t for t in expanded if t in item_text_terms or any(p in item_text_terms for p in splitter.parts(t))]
-        coverage = len(covered) / max(len(terms), 1)
-        key = (best.item.meeting_id, best.item.item)
-        agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
-        if best.item.exact:
+                return True
+        return False
+
+    def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored]) -> bool:
+        """Does this item really speak to the question? Term coverage, rank agreement, the best sentence."""
+        terms = topic_terms(question)
+        best = ranked[0]
+        if not terms or best.item.exact:
             return True
+        splitter = self.index.lexical.splitter
+        item_terms: set[str] = set()
+        for entry in ranked:
+            item_terms.update(splitter.expand(stems(entry.sentence.text)))
+        covered = [t for t in terms if t in item_terms or any(p in item_terms for p in splitter.parts(t))
+                   or any(w.startswith(t) for w in item_terms if len(t) >= 4)]
+        coverage = len(covered) / len(terms)
+        key = best.item.key
+        agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
         if coverage >= 0.6 and best.matched:
             return True
         return agree and coverage >= 0.5 and bool(best.matched)
@@ -201,9 +208,8 @@ class ExtractiveAnswerer:
         return Answer(question, text, False, (), retrieved_items(retrieval), notice=notice, maybe_relevant=maybe)
 
     # --- composing --------------------------------------------------------------------------
-    def _compose(self, question: str, kind: QuestionKind, retrieval: Retrieval, scored: list[Scored]) -> Answer:
-        best = scored[0]
-        same_item = [s for s in scored if s.item.key == best.item.key]
+    def _compose(self, question: str, kind: QuestionKind, retrieval: Retrieval, same_item: list[Scored]) -> Answer:
+        best = same_item[0]
         chosen: list[Scored] = [best]
         if kind.decision and not (kind.amount or kind.when or kind.who):
             decision = [s for s in same_item if s.sentence.kind == "Beslutning"]
@@ -329,39 +335,47 @@ class ExtractiveAnswerer:
 
     # --- structured routes ------------------------------------------------------------------
     def _attendance(self, question: str, retrieval: Retrieval) -> Answer | None:
-        meeting = retrieval.items[0].meeting_id if retrieval.items else retrieval.meetings[0].meeting_id
-        if len(retrieval.meetings) == 1:
-            meeting = retrieval.meetings[0].meeting_id
-        chunks = self.index.item_chunks(meeting, PARTICIPANTS_ITEM)
-        if not chunks:
+        """From the participants lists; with several meetings in scope and none named, each one is answered."""
+        meetings = sorted(retrieval.meetings, key=lambda r: r.date, reverse=True)[:3]
+        texts: list[str] = []
+        citations: list[Citation] = []
+        found = False
+        for record in meetings:
+            chunks = self.index.item_chunks(record.meeting_id, PARTICIPANTS_ITEM)
+            everyone = attendance.people(chunks[0]) if chunks else []
+            if not everyone:
+                continue
+            text, cited = self._attendance_of(question, record, chunks[0], everyone)
+            texts.append(text)
+            citations.extend(cited)
+            found = found or bool(cited)
+        if not texts:
             return None
-        chunk = chunks[0]
-        everyone = attendance.people(chunk)
-        if not everyone:
-            return None
+        if len(retrieval.meetings) > len(meetings):
+            texts.append(self.prompts.text("flere_moeder", antal=str(len(retrieval.meetings) - len(meetings))))
+        return Answer(question, "\n".join(texts), found, tuple(citations), retrieved_items(retrieval))
+
+    def _attendance_of(self, question: str, record, chunk: StoredChunk,
+                       everyone: list[attendance.Person]) -> tuple[str, list[Citation]]:
         role, chosen, narrowed = attendance.select(question, everyone)
-        record = next(r for r in retrieval.meetings if r.meeting_id == meeting)
         moede = f"{genitive(record.body)} møde {danish_date(record.date)}"
+        where = f" fra {narrowed}" if narrowed else ""
         if not chosen:
-            text = self.prompts.text("ingen_deltagere", moede=moede, rolle=attendance.ROLE_LABELS[role],
-                                     afgraensning=f" fra {narrowed}" if narrowed else "")
-            return Answer(question, text, False, (), retrieved_items(retrieval))
+            return self.prompts.text("ingen_deltagere", moede=moede, rolle=attendance.ROLE_LABELS[role],
+                                     afgraensning=where), []
         spans = json.loads(chunk.metadata["spans"])
-        body_start, body_end = spans[0]["start"], spans[0]["end"]
-        block = chunk.text[body_start:body_end]
-        citations = []
-        for start, end in attendance.quote_lines(block, chosen, role):
-            citations.append(Citation(
-                case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section="Deltagere",
-                page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
-                source=record.source, quote=block[start:end], score=1.0, meeting_id=meeting,
-            ))
-        names = "; ".join(p.describe() for p in chosen)
+        block = chunk.text[spans[0]["start"] : spans[0]["end"]]
+        citations = [
+            Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section="Deltagere",
+                     page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
+                     source=record.source, quote=block[start:end], score=1.0, meeting_id=record.meeting_id)
+            for start, end in attendance.quote_lines(block, chosen, role)
+        ]
         text = self.prompts.text(
             "deltagere", moede=moede, antal=str(len(chosen)), rolle=attendance.ROLE_LABELS[role],
-            afgraensning=f" fra {narrowed}" if narrowed else "", navne=names,
+            afgraensning=where, navne="; ".join(p.describe() for p in chosen),
         )
-        return Answer(question, text, True, tuple(citations), retrieved_items(retrieval))
+        return text, citations
 
     def _case_number(self, question: str, retrieval: Retrieval) -> Answer:
         item = retrieval.items[0]

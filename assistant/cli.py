@@ -74,6 +74,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     from index.ingest import FAILED, ingest_paths
 
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        logging.getLogger("index.ingest").setLevel(logging.INFO)
     index = _index()
     paths = [Path(p) for p in args.paths]
     bar = tqdm(desc="Indekserer", unit=" fil", disable=args.quiet or not sys.stderr.isatty())
@@ -158,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="Indekser referater (filer eller mapper)")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--quiet", action="store_true")
+    ingest.add_argument("--verbose", action="store_true", help="Vis hvert trin pr. fil")
     ingest.set_defaults(func=cmd_ingest)
     listing = sub.add_parser("list", help="Vis de indekserede møder")
     listing.set_defaults(func=cmd_list)

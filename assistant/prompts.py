@@ -18,6 +18,7 @@ REQUIRED: dict[str, set[str]] = {
     "ingen_moeder": set(),
     "deltagere": {"moede", "rolle", "antal", "afgraensning", "navne"},
     "ingen_deltagere": {"moede", "rolle", "afgraensning"},
+    "flere_moeder": {"antal"},
     "sagsnummer": {"moede", "punkt", "titel", "sag"},
     "llm_fejl": set(),
     "llm_uden_kilder": set(),

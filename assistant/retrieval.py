@@ -79,6 +79,13 @@ def meetings_named_by_date(question: str, records: list[MeetingRecord]) -> list[
     return []
 
 
+def strip_dates(question: str) -> str:
+    text = DANISH_DATE.sub(" ", question)
+    text = NUMERIC_DATE.sub(" ", text)
+    text = MONTH_IN_QUESTION.sub(" ", text)
+    return re.sub(r"\b(på |i )?(mødet|møde) den\s*", " ", text).strip()
+
+
 class Retriever:
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
@@ -93,16 +100,19 @@ class Retriever:
                 return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."])
         route = None
         by_date = meetings_named_by_date(question, scope)
+        search_text = question
         if by_date and len(by_date) < len(scope):
             scope, route = by_date, "dato"
+            # the date chose the meeting; left in, it would pull every chunk that mentions a date
+            search_text = strip_dates(question)
         meeting_ids = {r.meeting_id for r in scope}
         restricted = meeting_ids if len(scope) < len(records) else None
 
         cases = [c.upper() if c.upper().startswith("SAG-") else c for c in CASE_IN_QUESTION.findall(question)]
         items_named = ITEM_IN_QUESTION.findall(question)
-        dense = self.index.dense(question, CANDIDATES, restricted)
+        dense = self.index.dense(search_text, CANDIDATES, restricted)
         allowed_chunks = self.index.chunk_ids_for(meeting_ids) if restricted is not None else None
-        lexical = self.index.lexical_search(question, CANDIDATES, allowed_chunks)
+        lexical = self.index.lexical_search(search_text, CANDIDATES, allowed_chunks)
         fused = self._fuse(dense, lexical)
         items = self._aggregate(fused, {r.meeting_id: r for r in scope})
         if cases or items_named:
@@ -113,7 +123,7 @@ class Retriever:
         return Retrieval(
             question=question, items=items[: max(k, 1)], meetings=scope, route=route, notes=notes,
             dense_items=_item_order(dense), lexical_items=_item_order([c for c, _ in lexical_chunks(self, lexical)]),
-            lexical_terms=self.index.lexical.query_terms(question),
+            lexical_terms=self.index.lexical.query_terms(search_text),
         )
 
     def _fuse(self, dense: list[StoredChunk], lexical: list[tuple[str, float]]) -> list[ChunkHit]:
@@ -134,18 +144,35 @@ class Retriever:
         return sorted(hits, key=lambda h: -h.score)
 
     def _aggregate(self, hits: list[ChunkHit], scope: dict[str, MeetingRecord]) -> list[ItemHit]:
+        """Fuse at item level: each list ranks items by their best chunk, then reciprocal-rank fusion.
+
+        Fusing chunks first would favour long items, whose many middling chunks add up.
+        """
         grouped: dict[tuple[str, str], list[ChunkHit]] = {}
         for hit in hits:
             meta = hit.chunk.metadata
             if meta.get("meeting_id") in scope:
                 grouped.setdefault((meta["meeting_id"], meta["item"]), []).append(hit)
+
+        def item_ranks(rank_of) -> dict[tuple[str, str], int]:
+            best = {key: min((r for r in map(rank_of, group) if r is not None), default=None)
+                    for key, group in grouped.items()}
+            ordered = sorted((r, key) for key, r in best.items() if r is not None)
+            return {key: position for position, (_, key) in enumerate(ordered)}
+
+        dense_rank = item_ranks(lambda h: h.dense_rank)
+        lexical_rank = item_ranks(lambda h: h.lexical_rank)
+        best_possible = (DENSE_WEIGHT + LEXICAL_WEIGHT) / (RRF_K + 1)
         items = []
-        for (meeting_id, item), group in grouped.items():
+        for key, group in grouped.items():
             group.sort(key=lambda h: -h.score)
-            # an item scores by its best chunk, with a little credit for a second supporting one
-            score = group[0].score + (0.25 * group[1].score if len(group) > 1 else 0.0)
-            items.append(_item_hit(meeting_id, item, group, min(score, 1.0)))
-        return sorted(items, key=lambda i: -i.score)
+            fused = 0.0
+            if key in dense_rank:
+                fused += DENSE_WEIGHT / (RRF_K + dense_rank[key] + 1)
+            if key in lexical_rank:
+                fused += LEXICAL_WEIGHT / (RRF_K + lexical_rank[key] + 1)
+            items.append(_item_hit(key[0], key[1], group, fused / best_possible))
+        return sorted(items, key=lambda i: (-i.score, -i.chunks[0].score))
 
     def _exact(self, scope: list[MeetingRecord], cases: list[str], numbers: list[str],
                fused: list[ChunkHit]) -> list[ItemHit]:

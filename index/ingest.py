@@ -65,12 +65,15 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
         return IngestResult(str(path), DUPLICATE, meeting=f"{meeting.body} {meeting.date}",
                             message=f"{path.name}: samme indhold som {same_content.source}, allerede indekseret")
     previous = next((r for r in records if r.source == meeting.source), None)
+    log.info("læst %s: %d punkter", path.name, len(meeting.items))
     embedder = index.embedder
     chunks = chunk_meeting(
         meeting, embedder.model_id, lambda text: embedder.count_tokens(text) <= embedder.max_tokens,
         index.config.chunk_words,
     )
+    log.info("indlejrer %s: %d tekststykker", path.name, len(chunks))
     vectors = embedder.embed_passages([c.text for c in chunks])
+    log.info("gemmer %s", path.name)
     index.store.add(chunks, vectors)
     stored = _keep_file(index, path, meeting.sha256)
     index.store.commit(MeetingRecord(
@@ -78,6 +81,7 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
         date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),
         model=embedder.model_id, generation=new_generation(), stored_file=stored,
     ))
+    log.info("færdig %s", path.name)
     if previous is not None:
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)

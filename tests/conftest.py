@@ -28,3 +28,54 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     get_settings.cache_clear()
     yield data
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real multilingual-e5-small, loaded once for the whole run."""
+    from assistant.config import Settings
+    from index.embedding import Embedder
+
+    return Embedder("multilingual-e5-small", Settings().model_cache)
+
+
+@pytest.fixture()
+def make_index(embedder):
+    """Open a real index (Chroma on disk) in a directory of the test's choosing."""
+    from index.catalog import IndexConfig, MinutesIndex
+
+    def make(data_dir: Path) -> MinutesIndex:
+        from assistant.config import Settings
+
+        config = IndexConfig(data_dir=data_dir, model="multilingual-e5-small", model_cache=Settings().model_cache)
+        return MinutesIndex(config, embedder=embedder)
+
+    return make
+
+
+def june_minutes_pdf(directory: Path) -> Path:
+    """The realistic second KKR meeting as a PDF with running header and footer."""
+    from tests.support.pdfmaker import write_pdf
+
+    lines = (FIXTURES / "kkr-nordjylland-2023-06-23.txt").read_text(encoding="utf-8").splitlines()[3:]
+    body = [ln for ln in lines if ln.strip()]
+    pages = [body[i : i + 22] for i in range(0, len(body), 22)]
+    header = ["K K R  N O R D J Y L L A N D", "REFERAT · 23. juni 2023"]
+    return write_pdf(directory / "kkr-nordjylland-2023-06-23.pdf",
+                     [[*header, *page, f"Side {n} af {len(pages)}"] for n, page in enumerate(pages, start=1)])
+
+
+@pytest.fixture(scope="session")
+def two_meetings(tmp_path_factory, embedder):
+    """A real index with the April sample and the June minutes, shared by read-only tests."""
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from index.catalog import IndexConfig, MinutesIndex
+    from index.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("two-meetings")
+    config = IndexConfig(data_dir=root / "data", model="multilingual-e5-small", model_cache=Settings().model_cache)
+    index = MinutesIndex(config, embedder=embedder)
+    results = ingest_paths(index, [SAMPLE_PDF, june_minutes_pdf(root)])
+    assert [r.status for r in results] == ["ny", "ny"]
+    return Assistant(Settings(data_dir=root / "data"), index=index)
