@@ -25,7 +25,7 @@ CONTINUES = re.compile(
     r"^(Det|Dette|Disse|Den|De|Her|Herunder|Heraf|Blandt andet|Bl\.a\.|Fx|F\.eks\.|Dvs\.|På den baggrund|Derfor|"
     r"Dermed|Hermed|Således)\b")
 AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
-PERSON_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
+PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 CANDIDATE_ITEMS = 3
 
 
@@ -134,14 +134,14 @@ class ExtractiveAnswerer:
                 heads = frozenset(t for t in terms if t not in matched and len(t) >= 3
                                   and any(w.startswith(t) for w in words))
                 score = (sum(local[t] for t in matched) + 0.5 * sum(local[t] for t in heads)) / top_weight
-                score += prior + self._kind_bonus(kind, sentence)
+                score += prior + self._kind_bonus(kind, sentence, question)
                 if kind.amount and focus and _counts(focus, sentence.text):
                     score += 0.3
                 scored.append(Scored(sentence, item, score, matched, chunk))
         return sorted(scored, key=lambda s: -s.score)
 
     @staticmethod
-    def _kind_bonus(kind: QuestionKind, sentence: Sentence) -> float:
+    def _kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> float:
         text = sentence.text
         bonus = 0.0
         if kind.decision and sentence.kind == "Beslutning":
@@ -150,7 +150,7 @@ class ExtractiveAnswerer:
             bonus += 0.3 if AMOUNT_UNIT.search(text) or QUANTITY.search(text) else -0.2
         if kind.when:
             bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
-        if kind.who and PERSON_NAME.search(text):
+        if kind.who and any(m.group(0) not in question for m in PERSON_NAME.finditer(text)):
             bonus += 0.25
         if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
             bonus += 0.3
@@ -222,7 +222,8 @@ class ExtractiveAnswerer:
         else:
             for other in same_item[1:4]:
                 adds = other.matched - best.matched
-                if other.score >= 0.75 * best.score and (adds or self._kind_bonus(kind, other.sentence) > 0.2):
+                typed = self._kind_bonus(kind, other.sentence, question) > 0.2
+                if other.score >= 0.75 * best.score and (adds or typed):
                     chosen.append(other)
                     break
             chosen.extend(self._continuation(chosen, same_item))

@@ -12,7 +12,7 @@ ATTENDANCE = re.compile(
     r"kl-udvalgsmedlem|deltagerliste)\w*", re.I)
 DECISION = re.compile(
     r"\b(besluttede|beslutning\w*|besluttet|godkend\w*|vedtag\w*|vedtog|tiltrådt\w*|tiltrådte|"
-    r"til efterretning|konklusion|udfald)\b", re.I)
+    r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede)\b", re.I)
 AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|hvad koster|pris\w*|antal\w*|stiger|falder|hvor stor)\b",
                     re.I)
 WHEN = re.compile(r"\b(hvornår|hvilken dato|hvilke datoer|dato(en)?|tidspunkt)\b", re.I)
@@ -33,7 +33,9 @@ FRAMING = set(stems(
     "drøftet drøftede drøftelse mente mener sagde siger fortalt omfatter omfattede indeholder indeholdt "
     "ske skete sket gøre gjorde sige fik får give gav hedder hed ny nye nyt stiger steg stige falder faldt "
     "sagsnummer sagsnummeret sagsnr hvornår afholdes afholdt holdes næste forrige sidste første tal antal "
-    "beløb koster pris ligger findes"
+    "beløb koster pris ligger findes stor store størst større lille små mindre mindst høj høje højere lav lave "
+    "lavere lang lange længe kort korte hurtig hurtigt samlet samlede hele helt præcis præcist egentlig egentligt "
+    "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle"
 ))
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from assistant.answering import ExtractiveAnswerer
+from assistant.chat import condense_with_llm, condense_without_llm
 from assistant.config import Settings, get_settings
+from assistant.llm import GenerativeAnswerer, make_llm
 from assistant.prompts import PromptBook
 from assistant.retrieval import Retrieval, Retriever
 from assistant.types import Answer
@@ -29,25 +33,50 @@ class Assistant:
         self.index = index or MinutesIndex(index_config(self.settings))
         self.retriever = Retriever(self.index)
         self.extractive = ExtractiveAnswerer(self.index, self.prompts)
+        self.llm = make_llm(self.settings) if self.settings.llm_base_url else None
+        self.generative = GenerativeAnswerer(self.llm, self.prompts, self.extractive) if self.llm else None
         self._lock = threading.Lock()
 
     def retrieve(self, question: str, k: int | None = None, meeting: str | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k or self.settings.top_k, meeting)
 
-    def ask(self, question: str, meeting: str | None = None, k: int | None = None) -> Answer:
-        """Answer one question; the JSON of the result is the `referat ask --json` contract."""
+    def condense(self, question: str, history: list[dict] | None) -> str:
+        if self.llm is not None:
+            return condense_with_llm(self.llm, self.prompts, question, history)
+        return condense_without_llm(question, history)
+
+    def stream(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
+               k: int | None = None) -> Iterator[str | Answer]:
+        """Text deltas (LLM only), then the final Answer with timings."""
         started = time.perf_counter()
-        retrieval = self.retrieve(question, k, meeting)
+        standalone = self.condense(question, history)
+        retrieval = self.retrieve(standalone, k, meeting)
         retrieved_at = time.perf_counter()
-        answer = self.extractive.answer(question, retrieval)
+        final: Answer | None = None
+        if self.generative is not None:
+            for event in self.generative.stream(standalone, retrieval):
+                if isinstance(event, str):
+                    yield event
+                else:
+                    final = event
+        else:
+            final = self.extractive.answer(standalone, retrieval)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved_at - started) * 1000, 1),
             "answer": round((done - retrieved_at) * 1000, 1),
             "total": round((done - started) * 1000, 1),
         }
-        return Answer(answer.question, answer.answer, answer.found, answer.citations, answer.retrieved, timings,
-                      answer.notice, answer.maybe_relevant)
+        yield replace(final, question=question, timings_ms=timings)
+
+    def respond(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
+                k: int | None = None) -> Answer:
+        """Answer one question (with an optional conversation); the JSON is the `ask --json` contract."""
+        events = list(self.stream(question, history, meeting, k))
+        return events[-1]
+
+    def ask(self, question: str, meeting: str | None = None, k: int | None = None) -> Answer:
+        return self.respond(question, None, meeting, k)
 
 
 @lru_cache(maxsize=1)

