@@ -146,8 +146,11 @@ class ExtractiveAnswerer:
         bonus = 0.0
         if kind.decision and sentence.kind == "Beslutning":
             bonus += 0.35
-        if kind.amount:
-            bonus += 0.3 if AMOUNT_UNIT.search(text) or QUANTITY.search(text) else -0.2
+        if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
+            bonus += 0.3 if QUANTITY.search(text) else -0.2
+        elif kind.amount:
+            # money questions ("hvor meget", "prisen", "beløbet") want an amount with its unit
+            bonus += 0.35 if AMOUNT_UNIT.search(text) else (0.1 if QUANTITY.search(text) else -0.2)
         if kind.when:
             bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
         if kind.who and any(m.group(0) not in question for m in PERSON_NAME.finditer(text)):
@@ -168,7 +171,7 @@ class ExtractiveAnswerer:
         splitter = self.index.lexical.splitter
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
         for term in topic_terms(question):
-            if term in vocabulary or len(term) < 4:
+            if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
             parts = splitter.parts(term)
             # an unseen compound counts as covered only when its parts stand together somewhere

@@ -151,6 +151,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import app
+
+    app.serve(args.host, args.port, ingest_sample=args.ingest_sample)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="referat", description="Spørg dine mødereferater.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -182,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
+    serve = sub.add_parser("serve", help="Start web-appen (chat, widget og JSON-API)")
+    serve.add_argument("--host", default=None, help="Adresse (standard REFERAT_HOST eller 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="Port (standard REFERAT_PORT eller 7860)")
+    serve.add_argument("--ingest-sample", action="store_true", help="Indekser eksempelreferatet, hvis indekset er tomt")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -5,6 +5,7 @@ The index is derived: it is built from the documents stored in Chroma and can al
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import shutil
@@ -103,6 +104,14 @@ class LexicalIndex:
         if corpus:
             self._bm25.index(corpus, show_progress=False)
         self._position = {cid: i for i, cid in enumerate(self.ids)}
+
+    def has_prefix(self, term: str) -> bool:
+        """Some indexed word starts with ``term``: 'skolebus' is the head of 'skolebusrute'."""
+        ordered = getattr(self, "_ordered", None)
+        if ordered is None:
+            ordered = self._ordered = sorted(self.vocabulary)
+        position = bisect.bisect_left(ordered, term)
+        return position < len(ordered) and ordered[position].startswith(term)
 
     def document_frequency(self, term: str) -> int:
         return self.frequencies.get(term, 0)

@@ -1,0 +1,117 @@
+"""The JSON API, the source-file route and the security headers, on FastAPI."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.config import Settings
+
+MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".html": "text/plain; charset=utf-8",
+               ".htm": "text/plain; charset=utf-8"}
+
+
+class Turn(BaseModel):
+    role: str = Field(description="'user' eller 'assistant'")
+    content: str = Field(description="Beskedens tekst")
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="Spørgsmålet på dansk")
+    history: list[Turn] = Field(default_factory=list, description="Tidligere beskeder i samtalen")
+    meeting: str | None = Field(None, description="Begræns til ét møde (filnavn, 'Organ ÅÅÅÅ-MM-DD' eller id)")
+    k: int | None = Field(None, ge=1, le=50, description="Antal dagsordenspunkter i 'retrieved'")
+
+
+def danish_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"fejl": message})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = ", ".join(".".join(str(p) for p in e.get("loc", [])[1:]) or "body" for e in exc.errors())
+        return danish_error(422, f"Ugyldig forespørgsel: kontrollér feltet {fields}. Send JSON som "
+                                 '{"question": "...", "history": [], "meeting": null}.')
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        response = danish_error(exc.status_code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+
+def install_security_headers(app: FastAPI, settings: Settings) -> None:
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        ancestors = settings.frame_ancestors if request.url.path.startswith("/widget") else "'self'"
+        response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+
+def bearer_guard(settings: Settings) -> Callable[[Request], None]:
+    def guard(request: Request) -> None:
+        if not settings.api_token:
+            return
+        header = request.headers.get("Authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else ""
+        if not hmac.compare_digest(token.encode(), settings.api_token.encode()):
+            raise HTTPException(401, "Manglende eller forkert adgangsnøgle (Authorization: Bearer …).",
+                                headers={"WWW-Authenticate": "Bearer"})
+    return guard
+
+
+def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
+    router = APIRouter(dependencies=[Depends(bearer_guard(settings))])
+
+    @router.post("/api/ask", summary="Stil et spørgsmål", tags=["spørgsmål"])
+    async def ask(body: AskRequest) -> dict:
+        question = body.question.strip()
+        if not question:
+            raise HTTPException(400, "Spørgsmålet er tomt.")
+        if len(question) > settings.max_question_chars:
+            raise HTTPException(413, f"Spørgsmålet er for langt (højst {settings.max_question_chars} tegn).")
+        history = [t.model_dump() for t in body.history[-10:]]
+        assistant = get_assistant()
+        # the model and Chroma calls block; a worker thread keeps the server answering others meanwhile
+        answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k)
+        return answer.to_json()
+
+    @router.get("/api/meetings", summary="De indekserede møder", tags=["møder"])
+    async def meetings() -> list[dict]:
+        index = get_assistant().index
+        await asyncio.to_thread(index.refresh)
+        return [{"id": r.meeting_id, "body": r.body, "date": r.date, "source": r.source, "items": r.items,
+                 "pages": r.pages} for r in index.meetings()]
+
+    return router
+
+
+def source_router(get_assistant: Callable) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/kilde/{meeting_id}", summary="Det oprindelige referat", tags=["kilder"])
+    async def source(meeting_id: str) -> FileResponse:
+        # only files of indexed meetings, looked up by id: nothing in the request is used as a path
+        index = get_assistant().index
+        record = next((r for r in index.meetings() if r.meeting_id == meeting_id), None)
+        if record is None or not record.stored_file:
+            raise HTTPException(404, "Referatet findes ikke.")
+        path = index.files_dir / Path(record.stored_file).name
+        if not path.is_file():
+            raise HTTPException(404, "Referatets fil findes ikke længere.")
+        media = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return FileResponse(path, media_type=media, filename=record.source, content_disposition_type="inline")
+
+    return router
