@@ -114,7 +114,7 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             rows, choices = listing() if ok else ([], gr.update())
             return ok, gr.update(visible=ok), "Logget ind." if ok else "Forkert adgangskode.", rows, choices
 
-        def do_ingest(files, ok: bool, progress=gr.Progress()):
+        def do_ingest(files, ok: bool, progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
             if not ok:
                 raise gr.Error("Log ind først.")
             paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]

@@ -160,7 +160,8 @@ def test_api_requires_token_and_returns_the_cli_contract(server):
 def test_api_rejects_bad_requests_in_danish(server, body, status, message):
     headers = {"Authorization": f"Bearer {TOKEN}"}
     if isinstance(body, str):
-        response = httpx.post(f"{server}/api/ask", content=body, headers={**headers, "Content-Type": "application/json"})
+        headers["Content-Type"] = "application/json"
+        response = httpx.post(f"{server}/api/ask", content=body, headers=headers)
     else:
         response = httpx.post(f"{server}/api/ask", json=body, headers=headers)
     assert response.status_code == status and message in response.json()["fejl"]
