@@ -21,6 +21,7 @@ class IndexConfig:
     chroma_port: int = 8000
     batch_size: int = 16
     chunk_words: int = 130
+    max_file_mb: int = 50
 
 
 class MinutesIndex:

@@ -11,6 +11,7 @@ from index.types import Line
 PAGE_COUNTER = re.compile(
     r"^(?:(?:side|page|s\.)\s*\d+(?:\s*(?:af|/|of|ud af)\s*\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d{1,3})$", re.I
 )
+EXPLICIT_COUNTER = re.compile(r"^(?:side|page)\s*\d+\s*(?:af|/|of)\s*\d+$", re.I)
 EDGE_ZONE = 3
 LIST_MARKER = re.compile(r"^(?:[–—•·*▪◦-]\s|\./\.|\(?[a-zæøå]\)\s|[A-ZÆØÅ]\w* \d+[:.]\s)")
 LOWER = "a-zæøåéüöäè"
@@ -60,7 +61,8 @@ def strip_running_lines(pages: list[list[str]], protected: re.Pattern[str] | Non
             text = raw.strip()
             is_protected = bool(protected and protected.match(text))
             in_zone = index in zone
-            if not is_protected and (PAGE_COUNTER.match(text) and (in_zone or len(pages) == 1)):
+            counter = EXPLICIT_COUNTER.match(text) if len(pages) == 1 else (in_zone and PAGE_COUNTER.match(text))
+            if not is_protected and counter:
                 continue
             if not is_protected and in_zone and _shape(text) in repeating:
                 if number == 1 or not running or (text not in running and len(running) < 6):

@@ -13,7 +13,7 @@ from index.catalog import MinutesIndex
 from index.chunking import chunk_meeting
 from index.errors import MinutesError
 from index.parse import parse_file
-from index.readers import SUPPORTED_SUFFIXES
+from index.readers import SUPPORTED_SUFFIXES, Limits
 from index.store import MeetingRecord, new_generation
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]
 def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
     """Index one file; the previous state stays visible until the new meeting is committed."""
     try:
-        meeting = parse_file(path)
+        meeting = parse_file(path, Limits(max_bytes=index.config.max_file_mb * 1024 * 1024))
     except MinutesError as exc:
         return IngestResult(str(path), FAILED, message=str(exc))
     records = index.store.records()

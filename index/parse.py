@@ -9,14 +9,14 @@ from pathlib import Path
 from index.cleaning import join_hyphenated, reflow, strip_running_lines, typical_width
 from index.meta import find_body, find_date
 from index.participants import parse_participants, participants_block
-from index.readers import read_pages
+from index.readers import Limits, read_pages
 from index.structure import SECTION_HEADING, RawItem, RawSection, split_items
 from index.types import AgendaItem, Line, Meeting, Section
 
 ATTACHMENT_MARK = re.compile(r"^\./\.\s*")
 
 
-def build_section(name: str, kind: str, lines: list[Line], width: int, page: int = 0) -> Section:
+def build_section(name: str, kind: str, lines: list[Line], width: int, page: int = 0, heading: str = "") -> Section:
     """Join a section's lines into paragraphs, remembering where each page begins."""
     parts: list[str] = []
     marks: list[tuple[int, int]] = []
@@ -32,7 +32,7 @@ def build_section(name: str, kind: str, lines: list[Line], width: int, page: int
         offset += 1
     text = "".join(parts).rstrip("\n")
     pages = (lines[0].page, lines[-1].page) if lines else (page, page)
-    return Section(name=name, kind=kind, text=text, pages=pages, page_marks=tuple(marks))
+    return Section(name=name, kind=kind, text=text, pages=pages, page_marks=tuple(marks), heading=heading)
 
 
 def _attachments(sections: list[Section]) -> tuple[str, ...]:
@@ -47,11 +47,12 @@ def _attachments(sections: list[Section]) -> tuple[str, ...]:
 
 
 def _item(raw: RawItem, width: int) -> AgendaItem:
-    sections = [build_section(s.name, s.kind, s.lines, width, s.page) for s in raw.sections]
+    sections = [build_section(s.name, s.kind, s.lines, width, s.page, s.heading) for s in raw.sections]
     last_page = max([raw.heading_page, *(s.pages[1] for s in sections if s.text)])
     return AgendaItem(
         number=raw.number, title=raw.title, cases=tuple(raw.cases), pages=(raw.heading_page, last_page),
         sections=tuple(sections), attachments=_attachments(sections), group=raw.group, case_line=raw.case_line,
+        heading=raw.heading,
     )
 
 
@@ -65,10 +66,10 @@ def _page_parts(lines: list[Line]) -> list[RawItem]:
     return items
 
 
-def parse_file(path: Path) -> Meeting:
+def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
     """Read ``path`` (PDF, .txt or .html) and return its Meeting; raises MinutesError."""
     path = Path(path)
-    pages = read_pages(path)
+    pages = read_pages(path, limits or Limits())
     cleaned = strip_running_lines(pages, protected=SECTION_HEADING)
     lines = join_hyphenated(cleaned.lines)
     is_html = path.suffix.lower() in (".html", ".htm")
@@ -80,11 +81,12 @@ def parse_file(path: Path) -> Meeting:
     if not raw_items:
         warnings.append("Ingen dagsordenspunkter fundet; teksten er delt op efter sider.")
         block = participants_block(front)
-        raw_items = _page_parts([ln for ln in lines if ln not in block])
+        raw_items = _page_parts(front[: len(front) - len(block)])
         front = block
     block = participants_block(front)
     participants = parse_participants(block)
-    rest = [ln for ln in front if ln not in block]
+    # the block is the tail of the front matter; compare by position, equal lines may recur
+    rest = front[: len(front) - len(block)]
     full_text = "\n".join(ln.text for ln in lines)
     return Meeting(
         source=path.name,

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import MinutesError
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one minutes file may be; beyond it the file is refused with a reason, never half-read."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 2000
+    max_line_chars: int = 100_000
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
@@ -18,11 +28,14 @@ DROPPED_TAGS = ["script", "style", "noscript", "nav", "form", "template", "ifram
 MENU_HINT = re.compile(r"\b(menu|nav|navigation|breadcrumb|cookie|skip-link|topbar|sidebar)\b", re.I)
 
 
-def read_pages(path: Path) -> list[list[str]]:
+def read_pages(path: Path, limits: Limits = Limits()) -> list[list[str]]:  # noqa: B008 - immutable default
     """Return the file's pages, each a list of lines, page numbers starting at 1."""
     if path.is_dir():
         raise MinutesError(path, "er en mappe, ikke en fil")
     try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise MinutesError(path, f"filen er for stor ({size / 1e6:.1f} MB; højst {limits.max_bytes / 1e6:.0f} MB)")
         data = path.read_bytes()
     except OSError as exc:
         raise MinutesError(path, f"kan ikke læses ({exc.strerror or exc})") from exc
@@ -30,13 +43,17 @@ def read_pages(path: Path) -> list[list[str]]:
         raise MinutesError(path, "filen er tom")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return _read_pdf(path, data)
-    if suffix in (".html", ".htm"):
-        return [_html_lines(_decode(path, data))]
-    if suffix == ".txt":
-        text = _decode(path, data)
-        return [page.splitlines() for page in text.split("\f")]
-    raise MinutesError(path, f"filtypen '{suffix or '(ingen)'}' understøttes ikke (kun PDF, .txt og .html)")
+        pages = _read_pdf(path, data, limits)
+    elif suffix in (".html", ".htm"):
+        pages = [_html_lines(_decode(path, data))]
+    elif suffix == ".txt":
+        pages = [page.splitlines() for page in _decode(path, data).split("\f")]
+    else:
+        raise MinutesError(path, f"filtypen '{suffix or '(ingen)'}' understøttes ikke (kun PDF, .txt og .html)")
+    longest = max((len(line) for page in pages for line in page), default=0)
+    if longest > limits.max_line_chars:
+        raise MinutesError(path, f"filen har en linje på {longest:,} tegn og ligner ikke et mødereferat".replace(",", "."))
+    return pages
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -48,7 +65,7 @@ def _decode(path: Path, data: bytes) -> str:
         raise MinutesError(path, f"teksten er ikke UTF-8 (ugyldig byte ved position {exc.start})") from exc
 
 
-def _read_pdf(path: Path, data: bytes) -> list[list[str]]:
+def _read_pdf(path: Path, data: bytes, limits: Limits) -> list[list[str]]:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -62,6 +79,8 @@ def _read_pdf(path: Path, data: bytes) -> list[list[str]]:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise MinutesError(path, "PDF'en er krypteret med adgangskode")
+        if len(reader.pages) > limits.max_pages:
+            raise MinutesError(path, f"PDF'en har {len(reader.pages)} sider; højst {limits.max_pages} læses")
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except MinutesError:
         raise

@@ -46,6 +46,7 @@ class RawSection:
     kind: str
     page: int
     lines: list[Line] = field(default_factory=list)
+    heading: str = ""
 
 
 @dataclass
@@ -54,6 +55,7 @@ class RawItem:
     title: str
     heading_page: int
     group: str | None = None
+    heading: str = ""
     cases: list[str] = field(default_factory=list)
     case_line: str | None = None
     sections: list[RawSection] = field(default_factory=list)
@@ -146,7 +148,7 @@ def split_items(lines: list[Line]) -> Structure:
                 and next_parsed[0].startswith(number + ".") and key > last_key[:1]
             )
             if is_group:
-                group = f"{number}. {title}"
+                group = line.text
                 i += 1
                 continue
             wanted_level = ("." in number) if multilevel else True
@@ -164,7 +166,7 @@ def split_items(lines: list[Line]) -> Structure:
 
 
 def _read_heading(lines: list[Line], i: int, number: str, title: str, group: str | None) -> tuple[RawItem, int]:
-    item = RawItem(number=number, title=title, heading_page=lines[i].page, group=group)
+    item = RawItem(number=number, title=title, heading_page=lines[i].page, group=group, heading=lines[i].text)
     i += 1
     title_lines = 0
     while i < len(lines):
@@ -189,7 +191,7 @@ def _append_text(item: RawItem, line: Line) -> None:
     heading = section_heading(line.text)
     if heading:
         name, kind, rest = heading
-        item.sections.append(RawSection(name, kind, line.page))
+        item.sections.append(RawSection(name, kind, line.page, heading=line.text))
         if rest:
             item.sections[-1].lines.append(Line(rest, line.page))
         return

@@ -30,6 +30,7 @@ class Section:
     text: str
     pages: tuple[int, int]
     page_marks: tuple[tuple[int, int], ...] = ()
+    heading: str = ""
 
     def page_at(self, offset: int) -> int:
         if not self.page_marks:
@@ -58,6 +59,7 @@ class AgendaItem:
     attachments: tuple[str, ...] = ()
     group: str | None = None
     case_line: str | None = None
+    heading: str = ""
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
