@@ -12,7 +12,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.api import api_router, install_error_handlers, install_security_headers, source_router
+from assistant.api import (
+    api_router,
+    install_body_limit,
+    install_error_handlers,
+    install_security_headers,
+    source_router,
+)
 from assistant.config import Settings, get_settings
 from assistant.render import CSS, answer_panel
 from assistant.service import Assistant
@@ -67,11 +73,13 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.B
                         conversation[-1]["content"] = event.answer
                         yield conversation, "", answer_panel(assistant.index, event)
 
-            send.click(respond, [question, chatbot, meeting], [chatbot, question, sources])
-            question.submit(respond, [question, chatbot, meeting], [chatbot, question, sources])
+            # the JSON API is the machine interface; Gradio's own endpoints serve only this page
+            send.click(respond, [question, chatbot, meeting], [chatbot, question, sources], api_visibility="private")
+            question.submit(respond, [question, chatbot, meeting], [chatbot, question, sources],
+                            api_visibility="private")
         if not compact and settings.admin_password:
             staff_area(assistant, settings, meeting)
-        blocks.load(lambda: gr.update(choices=meeting_choices(assistant)), None, meeting)
+        blocks.load(lambda: gr.update(choices=meeting_choices(assistant)), None, meeting, api_visibility="private")
     return blocks
 
 
@@ -142,9 +150,11 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             message = f"Fjernet: {record.body} {record.date}." if record else "Mødet findes ikke."
             return table, choices, message, gr.update(choices=meeting_choices(assistant), value=ALL_MEETINGS)
 
-        login.click(do_login, [password], [logged_in, tools, status, meetings, remove_choice])
-        ingest.click(do_ingest, [upload, logged_in], [results, meetings, remove_choice, meeting_filter])
-        remove.click(do_remove, [remove_choice, logged_in], [meetings, remove_choice, status, meeting_filter])
+        private = {"api_visibility": "private"}
+        login.click(do_login, [password], [logged_in, tools, status, meetings, remove_choice], **private)
+        ingest.click(do_ingest, [upload, logged_in], [results, meetings, remove_choice, meeting_filter], **private)
+        remove.click(do_remove, [remove_choice, logged_in], [meetings, remove_choice, status, meeting_filter],
+                     **private)
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
@@ -158,11 +168,13 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                   redoc_url=None)
     install_error_handlers(api)
     install_security_headers(api, settings)
+    install_body_limit(api, settings)
     api.include_router(api_router(get_assistant, settings))
     api.include_router(source_router(get_assistant))
     shared = get_assistant()
     common = {"footer_links": [], "ssr_mode": False, "theme": THEME, "css": CSS,
-              "max_file_size": f"{settings.max_upload_mb}mb"}
+              # Gradio's own limit sits above ours, so an oversized file gets our Danish message, not its own
+              "max_file_size": f"{2 * settings.max_upload_mb}mb"}
     gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=True), path="/widget", **common)
     gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=False), path="/", **common)
     return api

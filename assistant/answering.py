@@ -170,7 +170,11 @@ class ExtractiveAnswerer:
         vocabulary = self.index.lexical.vocabulary
         splitter = self.index.lexical.splitter
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
+        # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
+        bodies = {t for record in self.index.meetings() for t in stems(record.body)}
         for term in topic_terms(question):
+            if term in bodies:
+                continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
             parts = splitter.parts(term)

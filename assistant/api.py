@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -60,6 +61,35 @@ def install_security_headers(app: FastAPI, settings: Settings) -> None:
         return response
 
 
+class Admission:
+    """A bounded queue in front of the answering threads: a full queue answers at once, never hangs."""
+
+    def __init__(self, running: int, waiting: int) -> None:
+        self.slots = asyncio.Semaphore(running)
+        self.capacity = running + waiting
+        self.inside = 0
+
+    async def __aenter__(self) -> None:
+        if self.inside >= self.capacity:
+            raise HTTPException(503, "Der er travlt lige nu – prøv igen om lidt.", headers={"Retry-After": "2"})
+        self.inside += 1
+        await self.slots.acquire()
+
+    async def __aexit__(self, *exc) -> None:
+        self.slots.release()
+        self.inside -= 1
+
+
+def install_body_limit(app: FastAPI, settings: Settings) -> None:
+    @app.middleware("http")
+    async def limit(request: Request, call_next):
+        if request.url.path.startswith("/api/ask"):
+            length = request.headers.get("content-length")
+            if length is None or int(length or 0) > settings.max_body_kb * 1024:
+                return danish_error(413, f"Forespørgslen er for stor (højst {settings.max_body_kb} KB).")
+        return await call_next(request)
+
+
 def bearer_guard(settings: Settings) -> Callable[[Request], None]:
     def guard(request: Request) -> None:
         if not settings.api_token:
@@ -74,6 +104,7 @@ def bearer_guard(settings: Settings) -> Callable[[Request], None]:
 
 def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
     router = APIRouter(dependencies=[Depends(bearer_guard(settings))])
+    admission = Admission(settings.max_concurrent, settings.max_queue)
 
     @router.post("/api/ask", summary="Stil et spørgsmål", tags=["spørgsmål"])
     async def ask(body: AskRequest) -> dict:
@@ -84,8 +115,9 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
             raise HTTPException(413, f"Spørgsmålet er for langt (højst {settings.max_question_chars} tegn).")
         history = [t.model_dump() for t in body.history[-10:]]
         assistant = get_assistant()
-        # the model and Chroma calls block; a worker thread keeps the server answering others meanwhile
-        answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k)
+        async with admission:
+            # the model and Chroma calls block; a worker thread keeps the server answering others meanwhile
+            answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k)
         return answer.to_json()
 
     @router.get("/api/meetings", summary="De indekserede møder", tags=["møder"])
@@ -95,7 +127,52 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
         return [{"id": r.meeting_id, "body": r.body, "date": r.date, "source": r.source, "items": r.items,
                  "pages": r.pages} for r in index.meetings()]
 
+    @router.post("/api/meetings", summary="Upload og indekser referater", tags=["møder"])
+    async def upload(request: Request) -> list[dict]:
+        if not settings.api_token:
+            raise HTTPException(403, "Upload via API kræver, at REFERAT_API_TOKEN er sat.")
+        form = await request.form(max_files=50, max_part_size=settings.max_upload_mb * 1024 * 1024)
+        files = [f for f in form.getlist("files") if hasattr(f, "filename")]
+        if not files:
+            raise HTTPException(400, "Send en eller flere filer i feltet 'files'.")
+        results = await asyncio.to_thread(ingest_uploads, get_assistant().index, files)
+        return [{"file": r.path, "status": r.status, "meeting": r.meeting, "items": r.items, "chunks": r.chunks,
+                 "message": r.message} for r in results]
+
+    @router.delete("/api/meetings/{meeting_id}", summary="Fjern et møde", tags=["møder"])
+    async def remove(meeting_id: str) -> dict:
+        from index.ingest import remove_meeting
+
+        if not settings.api_token:
+            raise HTTPException(403, "Sletning via API kræver, at REFERAT_API_TOKEN er sat.")
+        record = await asyncio.to_thread(remove_meeting, get_assistant().index, meeting_id)
+        if record is None:
+            raise HTTPException(404, "Mødet findes ikke.")
+        return {"removed": record.source, "meeting": f"{record.body} {record.date}"}
+
     return router
+
+
+def ingest_uploads(index, uploads) -> list:
+    """Uploaded files keep their own names (safely reduced) in a private folder while they are ingested."""
+    import re
+    import shutil
+    import tempfile
+
+    from index.ingest import ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="referat-upload-") as folder:
+        paths = []
+        for number, upload in enumerate(uploads):
+            name = Path(upload.filename or f"fil-{number}").name
+            name = re.sub(r"[\x00-\x1f/\\]", "_", name)[-150:] or f"fil-{number}"
+            target = Path(folder) / f"{number:03d}" / name
+            target.parent.mkdir()
+            with target.open("wb") as handle:
+                shutil.copyfileobj(upload.file, handle)
+            paths.append(target)
+        results = ingest_paths(index, paths)
+    return [replace(r, path=Path(r.path).name) for r in results]
 
 
 def source_router(get_assistant: Callable) -> APIRouter:

@@ -73,9 +73,8 @@ class MinutesIndex:
     def dense(self, question: str, k: int, meeting_ids: set[str] | None) -> list[StoredChunk]:
         allowed = self.active_ids() if meeting_ids is None else meeting_ids & self.active_ids()
         embedding = self.embedder.embed_query(question)
-        # over-fetch: chunks of uncommitted or replaced meetings are dropped after the query
-        found = self.store.dense(embedding, k * 2, allowed if meeting_ids is not None else None)
-        return [c for c in found if c.metadata.get("meeting_id") in allowed][:k]
+        # always filtered to committed meetings, so chunks of an interrupted ingest never change a ranking
+        return self.store.dense(embedding, k, allowed)[:k]
 
     def lexical_search(self, question: str, k: int, chunk_ids: set[str] | None = None) -> list[tuple[str, float]]:
         return self.lexical.search(question, k, chunk_ids)

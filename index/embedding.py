@@ -70,12 +70,17 @@ class Embedder:
         return len(self._loaded().tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            model = self._loaded()
-            return model.encode(
-                texts, prompt_name=self._passage_prompt, batch_size=self.batch_size,
-                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
-            )
+        """Encode in batches, taking the lock per batch, so a question never waits for a whole ingest."""
+        model = self._loaded()
+        parts = []
+        for start in range(0, len(texts), self.batch_size):
+            with self._lock:
+                parts.append(model.encode(
+                    texts[start : start + self.batch_size], prompt_name=self._passage_prompt,
+                    batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                    show_progress_bar=False,
+                ))
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

@@ -85,8 +85,9 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
     if previous is not None:
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)
+    warning = f"{path.name}: {' '.join(meeting.warnings)}" if meeting.warnings else None
     return IngestResult(str(path), REPLACED if previous else NEW, meeting=f"{meeting.body} {meeting.date}",
-                        items=len(meeting.items), chunks=len(chunks))
+                        items=len(meeting.items), chunks=len(chunks), message=warning)
 
 
 def _keep_file(index: MinutesIndex, path: Path, sha256: str) -> str:

@@ -28,7 +28,7 @@ DROPPED_TAGS = ["script", "style", "noscript", "nav", "form", "template", "ifram
 MENU_HINT = re.compile(r"\b(menu|nav|navigation|breadcrumb|cookie|skip-link|topbar|sidebar)\b", re.I)
 
 
-def read_pages(path: Path, limits: Limits = Limits()) -> list[list[str]]:  # noqa: B008 - immutable default
+def read_pages(path: Path, limits: Limits = Limits()) -> list[list[str]]:
     """Return the file's pages, each a list of lines, page numbers starting at 1."""
     if path.is_dir():
         raise MinutesError(path, "er en mappe, ikke en fil")
@@ -50,9 +50,12 @@ def read_pages(path: Path, limits: Limits = Limits()) -> list[list[str]]:  # noq
         pages = [page.splitlines() for page in _decode(path, data).split("\f")]
     else:
         raise MinutesError(path, f"filtypen '{suffix or '(ingen)'}' understøttes ikke (kun PDF, .txt og .html)")
+    if not any(line.strip() for page in pages for line in page):
+        raise MinutesError(path, "filen indeholder ingen tekst")
     longest = max((len(line) for page in pages for line in page), default=0)
     if longest > limits.max_line_chars:
-        raise MinutesError(path, f"filen har en linje på {longest:,} tegn og ligner ikke et mødereferat".replace(",", "."))
+        count = f"{longest:,}".replace(",", ".")
+        raise MinutesError(path, f"filen har en linje på {count} tegn og ligner ikke et mødereferat")
     return pages
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from index.chunking import Chunk
 
 PAGE = 500
+GRACE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,10 @@ class ChromaStore:
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         nodes = []
+        written_at = time.time()
         for chunk, vector in zip(chunks, embeddings, strict=True):
-            node = TextNode(id_=chunk.id, text=chunk.text, metadata=chunk.metadata(), embedding=vector.tolist())
+            metadata = {**chunk.metadata(), "written_at": written_at}
+            node = TextNode(id_=chunk.id, text=chunk.text, metadata=metadata, embedding=vector.tolist())
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.meeting_id)
             # llama-index copies metadata into the embed/LLM text unless told not to; we embed ourselves
             node.excluded_embed_metadata_keys = list(node.metadata)
@@ -118,23 +121,27 @@ class ChromaStore:
     def delete_meeting_chunks(self, meeting_id: str) -> None:
         self.chunks.delete(where={"meeting_id": meeting_id})
 
-    def chunk_meeting_ids(self) -> set[str]:
+    def chunk_meeting_ids(self, written_before: float | None = None) -> set[str]:
         ids: set[str] = set()
         offset = 0
         while True:
             got = self.chunks.get(include=["metadatas"], limit=5000, offset=offset)
-            ids.update(m["meeting_id"] for m in got["metadatas"] or [])
+            ids.update(m["meeting_id"] for m in got["metadatas"] or []
+                       if written_before is None or m.get("written_at", 0) < written_before)
             if len(got["ids"]) < 5000:
                 return ids
             offset += 5000
 
-    def collect_garbage(self) -> int:
-        """Remove chunks of meetings that are not committed (interrupted or replaced ingests)."""
+    def collect_garbage(self, grace_seconds: float = GRACE_SECONDS) -> int:
+        """Remove chunks of meetings that were never committed (interrupted ingests) or were replaced.
+
+        Only chunks older than the grace period go: another instance may be writing a meeting right now.
+        """
         active = {r.meeting_id for r in self.records()}
         stale_records = [m["meeting_id"] for m in self.meetings.get(include=["metadatas"])["metadatas"] or []
                          if m["meeting_id"] not in active]
         self.forget(stale_records)
-        orphans = self.chunk_meeting_ids() - active
+        orphans = self.chunk_meeting_ids(written_before=time.time() - grace_seconds) - active
         for meeting_id in orphans:
             self.delete_meeting_chunks(meeting_id)
         return len(orphans)

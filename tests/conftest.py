@@ -79,3 +79,20 @@ def two_meetings(tmp_path_factory, embedder):
     results = ingest_paths(index, [SAMPLE_PDF, june_minutes_pdf(root)])
     assert [r.status for r in results] == ["ny", "ny"]
     return Assistant(Settings(data_dir=root / "data"), index=index)
+
+
+def long_minutes_pdf(directory: Path, items: int = 40) -> Path:
+    """A long minutes PDF (many agenda items) whose ingest takes several seconds of embedding."""
+    from tests.support.pdfmaker import write_pdf
+
+    topics = ["skolestruktur", "vejbelysning", "klimaplan", "ældrepleje", "budgetopfølgning", "havneudvidelse",
+              "cykelstier", "affaldssortering", "bibliotek", "idrætshal"]
+    lines = ["Økonomiudvalget", "Referat 14. marts 2024"]
+    for number in range(1, items + 1):
+        topic = topics[number % len(topics)]
+        lines += [f"{number}. Sag om {topic} nr. {number}", f"Sagsnr.: 00.{number:02d}.00-A00-1-24", "Sagsfremstilling"]
+        lines += [f"Forvaltningen beskriver {topic} i område {number} med tal for {2020 + k} og {k * number} borgere."
+                  for k in range(14)]
+        lines += ["Beslutning", f"Udvalget godkendte indstillingen om {topic} nr. {number}."]
+    pages = [lines[i : i + 50] for i in range(0, len(lines), 50)]
+    return write_pdf(directory / "oekonomiudvalget-2024-03-14.pdf", pages)
