@@ -182,11 +182,12 @@ def source_router(get_assistant: Callable) -> APIRouter:
     async def source(meeting_id: str) -> FileResponse:
         # only files of indexed meetings, looked up by id: nothing in the request is used as a path
         index = get_assistant().index
+        await asyncio.to_thread(index.maybe_refresh)
         record = next((r for r in index.meetings() if r.meeting_id == meeting_id), None)
         if record is None or not record.stored_file:
             raise HTTPException(404, "Referatet findes ikke.")
-        path = index.files_dir / Path(record.stored_file).name
-        if not path.is_file():
+        path = await asyncio.to_thread(index.source_file, record)
+        if path is None:
             raise HTTPException(404, "Referatets fil findes ikke længere.")
         media = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
         return FileResponse(path, media_type=media, filename=record.source, content_disposition_type="inline")

@@ -91,6 +91,7 @@ class Retriever:
         self.index = index
 
     def retrieve(self, question: str, k: int = 5, meeting: str | None = None) -> Retrieval:
+        self.index.maybe_refresh()
         records = self.index.meetings()
         notes: list[str] = []
         scope = records

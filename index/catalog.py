@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,15 @@ class IndexConfig:
     max_file_mb: int = 50
 
 
+REFRESH_SECONDS = 2.0
+
+
 class MinutesIndex:
-    """Opened once per process; ``refresh`` brings the lexical view in line with Chroma."""
+    """Opened once per process; ``refresh`` brings the lexical view in line with Chroma.
+
+    Several instances may share one Chroma server: each checks the collection's fingerprint at most
+    every ``REFRESH_SECONDS`` and rebuilds its lexical index from Chroma when another instance changed it.
+    """
 
     def __init__(self, config: IndexConfig, embedder: Embedder | None = None) -> None:
         self.config = config
@@ -35,8 +43,14 @@ class MinutesIndex:
         self._lock = threading.RLock()
         self._fingerprint: str | None = None
         self._records: list[MeetingRecord] = []
+        self._checked = 0.0
         self.lexical = LexicalIndex([], [])
         self.refresh()
+
+    def maybe_refresh(self) -> None:
+        """Cheap enough for every question: one small Chroma read every couple of seconds."""
+        if time.monotonic() - self._checked >= REFRESH_SECONDS:
+            self.refresh()
 
     @property
     def lexical_dir(self) -> Path:
@@ -50,17 +64,17 @@ class MinutesIndex:
     def refresh(self, force: bool = False) -> bool:
         """Reload meeting records and, when the collection changed, the lexical index. True if changed."""
         with self._lock:
+            self._checked = time.monotonic()
             records = self.store.records()
-            fingerprint = self.store.fingerprint()
+            fingerprint = self.store.fingerprint(records)
             if fingerprint == self._fingerprint and not force:
                 return False
             lexical = None if force else LexicalIndex.load(self.lexical_dir, fingerprint)
             if lexical is None:
                 chunks = self.store.documents({r.meeting_id for r in records})
                 lexical = LexicalIndex([c.id for c in chunks], [c.text for c in chunks])
-                if self.config.chroma_host is None or self.lexical_dir.parent.exists():
-                    self.lexical_dir.parent.mkdir(parents=True, exist_ok=True)
-                    lexical.save(self.lexical_dir, fingerprint)
+                self.lexical_dir.parent.mkdir(parents=True, exist_ok=True)
+                lexical.save(self.lexical_dir, fingerprint)
             self.lexical, self._records, self._fingerprint = lexical, records, fingerprint
             return True
 
@@ -84,6 +98,21 @@ class MinutesIndex:
 
     def chunk_ids_for(self, meeting_ids: set[str]) -> set[str]:
         return {c.id for c in self.store.documents(meeting_ids)}
+
+    def source_file(self, record: MeetingRecord) -> Path | None:
+        """The original file of a meeting: the local copy, or fetched once from Chroma into it."""
+        if not record.stored_file:
+            return None
+        path = self.files_dir / Path(record.stored_file).name
+        if not path.is_file():
+            data = self.store.load_file(record.sha256)
+            if data is None:
+                return None
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + f".{threading.get_ident()}.partial")
+            partial.write_bytes(data)
+            partial.replace(path)
+        return path
 
     def item_chunks(self, meeting_id: str, item: str) -> list[StoredChunk]:
         got = self.store.chunks.get(where={"$and": [{"meeting_id": meeting_id}, {"item": item}]},

@@ -76,6 +76,7 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
     log.info("gemmer %s", path.name)
     index.store.add(chunks, vectors)
     stored = _keep_file(index, path, meeting.sha256)
+    index.store.save_file(meeting.sha256, path.read_bytes())
     index.store.commit(MeetingRecord(
         meeting_id=meeting.id, source=meeting.source, sha256=meeting.sha256, body=meeting.body,
         date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),

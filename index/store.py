@@ -7,6 +7,7 @@ ignored by every reader and removed by ``collect_garbage``.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -20,6 +21,7 @@ from index.chunking import Chunk
 
 PAGE = 500
 GRACE_SECONDS = 3600
+MAX_STORED_FILE = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class ChromaStore:
             name, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
         self.meetings = client.get_or_create_collection(f"{name}-meetings", embedding_function=None)
+        # the original files live in Chroma too, so instances sharing a server share nothing else
+        self.files = client.get_or_create_collection(f"{name}-files", embedding_function=None)
         self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
 
     # --- meetings -------------------------------------------------------------------------
@@ -89,13 +93,21 @@ class ChromaStore:
                 latest[record.source] = record
         return sorted(latest.values(), key=lambda r: (r.date, r.body, r.source))
 
-    def fingerprint(self) -> str:
-        state = sorted((r.meeting_id, r.generation) for r in self.records())
+    def fingerprint(self, records: list[MeetingRecord] | None = None) -> str:
+        state = sorted((r.meeting_id, r.generation) for r in (records if records is not None else self.records()))
         return hashlib.sha256(json.dumps(state).encode()).hexdigest()
 
     def commit(self, record: MeetingRecord) -> None:
         self.meetings.upsert(ids=[record.meeting_id], metadatas=[asdict(record)], embeddings=[[1.0]],
                              documents=[record.source])
+
+    def save_file(self, sha256: str, data: bytes) -> None:
+        if len(data) <= MAX_STORED_FILE and not self.files.get(ids=[sha256], include=[])["ids"]:
+            self.files.upsert(ids=[sha256], documents=[base64.b64encode(data).decode("ascii")], embeddings=[[1.0]])
+
+    def load_file(self, sha256: str) -> bytes | None:
+        got = self.files.get(ids=[sha256], include=["documents"])
+        return base64.b64decode(got["documents"][0]) if got["ids"] else None
 
     def forget(self, meeting_ids: list[str]) -> None:
         if meeting_ids:
