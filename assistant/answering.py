@@ -38,6 +38,11 @@ class Scored:
     chunk: StoredChunk
 
 
+def _related(term: str, word: str) -> bool:
+    """Compound head ('sag' → 'sagstallet') or the same word inflected ('stemt' ~ 'stem')."""
+    return word.startswith(term) or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term))
+
+
 def _counts(focus: str, text: str) -> bool:
     """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål'."""
     tokens = text.lower().split()
@@ -132,7 +137,7 @@ class ExtractiveAnswerer:
                 matched = frozenset(t for t in terms if t in words)
                 # Danish compounds put the head first: "sag" in a question also points at "sagstallet"
                 heads = frozenset(t for t in terms if t not in matched and len(t) >= 3
-                                  and any(w.startswith(t) for w in words))
+                                  and any(_related(t, w) for w in words))
                 score = (sum(local[t] for t in matched) + 0.5 * sum(local[t] for t in heads)) / top_weight
                 score += prior + self._kind_bonus(kind, sentence, question)
                 if kind.amount and focus and _counts(focus, sentence.text):
@@ -177,6 +182,9 @@ class ExtractiveAnswerer:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
+            # "stemte" → "stem": an indexed word that is most of the term is the same word inflected
+            if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
+                continue
             parts = splitter.parts(term)
             # an unseen compound counts as covered only when its parts stand together somewhere
             # ("taksten stiger" covers "takststigning"; "kommunale … valg" apart does not cover "kommunalvalg")
@@ -185,23 +193,46 @@ class ExtractiveAnswerer:
         return False
 
     def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored]) -> bool:
-        """Does this item really speak to the question? Term coverage, rank agreement, the best sentence."""
+        """Does this item really speak to the question? Term coverage, rank agreement, the answer's type."""
         terms = topic_terms(question)
         best = ranked[0]
+        if not self._answers_type(question, ranked[:3]):
+            return False
         if not terms or best.item.exact:
             return True
         splitter = self.index.lexical.splitter
-        item_terms: set[str] = set()
+        item_terms: set[str] = set(splitter.expand(stems(best.item.title)))
         for entry in ranked:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
         covered = [t for t in terms if t in item_terms or any(p in item_terms for p in splitter.parts(t))
                    or any(w.startswith(t) for w in item_terms if len(t) >= 4)]
         coverage = len(covered) / len(terms)
+        # a decision ("Godkendt.") rarely repeats its topic; the item's title does
+        titled = bool(set(terms) & set(splitter.expand(stems(best.item.title))))
+        evidence = bool(best.matched) or titled
         key = best.item.key
         agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
-        if coverage >= 0.6 and best.matched:
+        if coverage >= 0.6 and evidence:
             return True
-        return agree and coverage >= 0.5 and bool(best.matched)
+        return agree and coverage >= 0.5 and evidence
+
+    @staticmethod
+    def _answers_type(question: str, top: list[Scored]) -> bool:
+        """A money question needs an amount, a count a number, 'hvornår' a date, 'hvem' a name."""
+        kind = classify(question)
+        texts = [s.sentence.text for s in top]
+        if kind.attendance or kind.case:
+            return True
+        if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
+            return any(QUANTITY.search(t) for t in texts)
+        if kind.amount and re.search(r"\b(koste\w*|pris\w*|beløb\w*|hvor meget)\b", question, re.I):
+            return any(AMOUNT_UNIT.search(t) for t in texts)
+        if kind.when:
+            return any(DANISH_DATE.search(t) or re.search(rf"\b({'|'.join(MONTHS)}|kl\.|uge \d|\d{{4}})\b", t, re.I)
+                       for t in texts)
+        if kind.who and not kind.decision:
+            return any(m.group(0) not in question for t in texts for m in PERSON_NAME.finditer(t))
+        return True
 
     def not_found(self, question: str, retrieval: Retrieval, notice: str | None = None) -> Answer:
         meetings = ", ".join(f"{r.body} {danish_date(r.date)}" for r in retrieval.meetings[:5])

@@ -85,7 +85,7 @@ def quote_lines(text: str, chosen: list[Person], role: str) -> list[tuple[int, i
     spans: list[tuple[int, int]] = []
     remaining = {p.name for p in chosen}
     for start, end, line in lines:
-        heading = line.strip().rstrip(":").lower()
+        heading = line.strip().split(":", 1)[0].strip().lower()
         if re.fullmatch(r"(afbud|fraværende|fravær)", heading):
             block_role = "afbud"
         elif heading.startswith("kl-udvalgsmedlem"):

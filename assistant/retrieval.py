@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.catalog import MinutesIndex
+from index.lexical import stems
 from index.meta import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
 from index.store import MeetingRecord, StoredChunk
 
@@ -86,6 +87,21 @@ def strip_dates(question: str) -> str:
     return re.sub(r"\b(på |i )?(mødet|møde) den\s*", " ", text).strip()
 
 
+GENERIC_BODY_WORDS = set(stems("udvalg udvalget byråd byrådet kommunalbestyrelse kommunalbestyrelsen referat møde "
+                               "kkr regionsråd regionsrådet råd rådet"))
+
+
+def meetings_named_by_body(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
+    """Meetings whose issuing body the question names by a distinctive word ('Odsherred', 'Teknisk')."""
+    asked = set(stems(question))
+    chosen = []
+    for record in records:
+        words = {w for w in stems(record.body) if w not in GENERIC_BODY_WORDS and len(w) >= 4}
+        if words and all(any(a.startswith(w) for a in asked) for w in words):
+            chosen.append(record)
+    return chosen
+
+
 class Retriever:
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
@@ -100,6 +116,9 @@ class Retriever:
             if not scope:
                 return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."])
         route = None
+        by_body = meetings_named_by_body(question, scope)
+        if by_body and len(by_body) < len(scope):
+            scope, route = by_body, "organ"
         by_date = meetings_named_by_date(question, scope)
         search_text = question
         if by_date and len(by_date) < len(scope):
