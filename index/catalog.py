@@ -23,9 +23,22 @@ class IndexConfig:
     batch_size: int = 16
     chunk_words: int = 130
     max_file_mb: int = 50
+    backend: str = "torch"
 
 
 REFRESH_SECONDS = 2.0
+BACKENDS = ("torch", "onnx-int8")
+
+
+def make_embedder(config: IndexConfig):
+    """The embedding model through PyTorch (sentence-transformers) or the int8 ONNX fast path."""
+    if config.backend == "onnx-int8":
+        from index.onnx_embedding import OnnxEmbedder
+
+        return OnnxEmbedder(config.model, config.model_cache, config.batch_size)
+    if config.backend != "torch":
+        raise ValueError(f"ukendt REFERAT_EMBED_BACKEND '{config.backend}' (vælg {' eller '.join(BACKENDS)})")
+    return Embedder(config.model, config.model_cache, config.batch_size)
 
 
 class MinutesIndex:
@@ -37,9 +50,9 @@ class MinutesIndex:
 
     def __init__(self, config: IndexConfig, embedder: Embedder | None = None) -> None:
         self.config = config
-        self.embedder = embedder or Embedder(config.model, config.model_cache, config.batch_size)
+        self.embedder = embedder or make_embedder(config)
         client = open_client(config.data_dir, config.chroma_host, config.chroma_port)
-        self.store = ChromaStore(client, collection_name(config.collection, config.model))
+        self.store = ChromaStore(client, collection_name(config.collection, self.embedder.model_id))
         self._lock = threading.RLock()
         self._fingerprint: str | None = None
         self._records: list[MeetingRecord] = []

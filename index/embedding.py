@@ -70,17 +70,21 @@ class Embedder:
         return len(self._loaded().tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Encode in batches, taking the lock per batch, so a question never waits for a whole ingest."""
+        """Encode in length-sorted batches, taking the lock per batch so a question never waits long."""
         model = self._loaded()
-        parts = []
-        for start in range(0, len(texts), self.batch_size):
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
+        out: np.ndarray | None = None
+        for start in range(0, len(order), self.batch_size):
+            chosen = order[start : start + self.batch_size]
             with self._lock:
-                parts.append(model.encode(
-                    texts[start : start + self.batch_size], prompt_name=self._passage_prompt,
-                    batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                    show_progress_bar=False,
-                ))
-        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+                vectors = model.encode(
+                    [texts[i] for i in chosen], prompt_name=self._passage_prompt, batch_size=self.batch_size,
+                    normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+                )
+            if out is None:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[chosen] = vectors
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

@@ -1,0 +1,98 @@
+"""Realistic synthetic Danish minutes: many bodies, years of dates, 10-30 items, recurring case numbers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.pdfmaker import write_pdf
+
+BODIES = ["KKR Nordjylland", "KKR Midtjylland", "Aalborg Byråd", "Randers Byråd", "Hjørring Byråd",
+          "Økonomiudvalget", "Teknik- og Miljøudvalget", "Børne- og Skoleudvalget", "Social- og Sundhedsudvalget",
+          "Kultur- og Fritidsudvalget", "Beskæftigelsesudvalget", "Klima- og Planudvalget"]
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "august", "september", "oktober", "november",
+          "december"]
+TOPICS = ["skolestruktur", "vejbelysning", "klimahandlingsplan", "ældrepleje", "budgetopfølgning", "havneudvidelse",
+          "cykelstier", "affaldssortering", "folkebibliotek", "idrætshal", "sundhedshus", "plejehjem", "busdrift",
+          "lokalplan", "spildevand", "daginstitution", "ungdomsuddannelse", "beskæftigelsesindsats", "kulturhus",
+          "digitalisering", "naturgenopretning", "boligsocial indsats", "trafiksikkerhed", "vandforsyning",
+          "kystbeskyttelse", "erhvervsfremme", "turisme", "bosætning", "rekruttering", "frivillighed"]
+PLACES = ["Nørresundby", "Svenstrup", "Vodskov", "Hals", "Sæby", "Brønderslev", "Løkken", "Fjerritslev", "Hobro",
+          "Aars", "Skagen", "Hirtshals", "Thisted", "Nykøbing", "Støvring", "Terndrup", "Dronninglund", "Pandrup"]
+PEOPLE = ["Anne Sørensen", "Bo Jensen", "Camilla Holm", "Dennis Kragh", "Eva Lund", "Frederik Bach", "Gitte Møller",
+          "Hans Ravn", "Ida Winther", "Jonas Skov", "Karen Brix", "Lars Toft", "Maja Krogh", "Niels Dam",
+          "Olivia Vang", "Peter Hviid", "Rikke Lind", "Søren Holt", "Tina Friis", "Ulrik Berg"]
+PARTIES = "ABCDFIOVØÅ"
+VERBS = ["godkendte", "anbefalede", "tog til efterretning", "udsatte", "besluttede at sende i høring", "afviste"]
+SENTENCES = [
+    "Forvaltningen har udarbejdet et forslag om {topic} i {place}, som bygger på erfaringer fra {year}.",
+    "Den samlede udgift forventes at blive {amount} mio. kr. fordelt over {n} år.",
+    "Der har været afholdt {n} borgermøder, og der er indkommet {count} høringssvar.",
+    "Projektet skal bidrage til kommunens mål om bedre {topic} og en mere bæredygtig drift.",
+    "Administrationen vurderer, at indsatsen kan gennemføres inden for den eksisterende økonomiske ramme.",
+    "Sagen har tidligere været behandlet den {day}. {month} {year}, hvor udvalget bad om yderligere analyser.",
+    "Det forventes, at {count} borgere i {place} vil få gavn af tiltaget i løbet af {year}.",
+    "Tidsplanen indebærer, at arbejdet påbegyndes i {month} og afsluttes inden udgangen af {year}.",
+    "Der er indgået dialog med lokale foreninger, erhvervsliv og skoler om den konkrete udformning.",
+    "Driftsudgifterne stiger med {amount2} kr. årligt, som foreslås finansieret af puljen til {topic}.",
+    "Et flertal af høringssvarene er positive, men flere peger på behovet for bedre {topic2}.",
+    "Forslaget er udarbejdet i samarbejde med nabokommunerne og regionen.",
+]
+
+
+@dataclass(frozen=True)
+class GeneratedMeeting:
+    path: Path
+    body: str
+    date: str
+    items: int
+
+
+def _sentence(rng: random.Random, topic: str, year: int) -> str:
+    return rng.choice(SENTENCES).format(
+        topic=topic, topic2=rng.choice(TOPICS), place=rng.choice(PLACES), year=year, n=rng.randint(2, 9),
+        count=rng.randint(12, 900), amount=f"{rng.randint(1, 95)},{rng.randint(0, 9)}",
+        amount2=f"{rng.randint(100, 999)}.{rng.randint(100, 999)}", day=rng.randint(1, 28), month=rng.choice(MONTHS),
+    )
+
+
+def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int) -> list[str]:
+    lines = [body, f"Referat fra mødet den {day}. {MONTHS[month]} {year}", "", "Deltagere"]
+    members = rng.sample(PEOPLE, 9)
+    lines += [f"{p} ({rng.choice(PARTIES)}) {rng.choice(PLACES)} Kommune" for p in members[:7]]
+    lines += ["Afbud"] + [f"{p} ({rng.choice(PARTIES)}) {rng.choice(PLACES)} Kommune" for p in members[7:]]
+    shared_case = f"SAG-{year}-{rng.randint(100, 150):05d}"  # recurring cases across meetings
+    for number in range(1, rng.randint(10, 30) + 1):
+        topic = rng.choice(TOPICS)
+        place = rng.choice(PLACES)
+        case = shared_case if rng.random() < 0.3 else f"SAG-{year}-{rng.randint(1, 9999):05d}"
+        lines += ["", f"{number}. {topic.capitalize()} i {place}", case]
+        for heading in rng.sample(["Resume", "Baggrund", "Sagsfremstilling", "Indstilling", "Økonomi"],
+                                  rng.randint(2, 4)):
+            lines.append(heading)
+            lines += [_sentence(rng, topic, year) for _ in range(rng.randint(2, 7))]
+        lines += ["Beslutning", f"Udvalget {rng.choice(VERBS)} indstillingen om {topic} i {place}."]
+    return lines
+
+
+def generate(folder: Path, meetings: int, seed: int = 2023, pdf_share: float = 0.1) -> list[GeneratedMeeting]:
+    """Write `meetings` minutes (a share as PDF, the rest as text) into `folder`; same seed, same files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for index in range(meetings):
+        rng = random.Random(seed * 100_003 + index)
+        body = BODIES[index % len(BODIES)]
+        year, month, day = 2019 + (index // 150) % 6, rng.randrange(len(MONTHS)), rng.randint(1, 28)
+        lines = minutes_lines(rng, body, year, month, day)
+        stem = f"{index:04d}-{body.lower().replace(' ', '-').replace('ø', 'oe').replace('æ', 'ae')}-{year}"
+        if rng.random() < pdf_share:
+            pages = [lines[i : i + 48] for i in range(0, len(lines), 48)]
+            path = write_pdf(folder / f"{stem}.pdf",
+                             [[body, *page, f"Side {n} af {len(pages)}"] for n, page in enumerate(pages, 1)])
+        else:
+            path = folder / f"{stem}.txt"
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.append(GeneratedMeeting(path, body, f"{year}-{month + 1:02d}-{day:02d}",
+                                    sum(1 for ln in lines if ln[:1].isdigit() and ". " in ln[:4])))
+    return out

@@ -1,0 +1,216 @@
+"""`make bench`: how ingest, query latency, memory and disk grow with the number of meetings.
+
+Ratios are measured side by side in one run on this machine; absolute times are only context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "bench" / "cache"
+WORK = ROOT / "bench" / "work"
+EVAL = ROOT.parent / "shared" / "eval" / "kkr-nordjylland-2023-04-28.questions.jsonl"
+
+
+class CachingEmbedder:
+    """The real embedder, with passage vectors cached by content hash so re-runs skip the model."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.encode_seconds = 0.0
+        self.encoded = 0
+        CACHE.mkdir(parents=True, exist_ok=True)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        keys = [hashlib.sha256(f"{self.inner.model_id}\x00{t}".encode()).hexdigest() for t in texts]
+        vectors: dict[int, np.ndarray] = {}
+        missing = []
+        for i, key in enumerate(keys):
+            path = CACHE / f"{key}.npy"
+            if path.is_file():
+                vectors[i] = np.load(path)
+            else:
+                missing.append(i)
+        if missing:
+            started = time.perf_counter()
+            fresh = self.inner.embed_passages([texts[i] for i in missing])
+            self.encode_seconds += time.perf_counter() - started
+            self.encoded += len(missing)
+            for i, vector in zip(missing, fresh, strict=True):
+                np.save(CACHE / f"{keys[i]}.npy", vector)
+                vectors[i] = vector
+        return np.stack([vectors[i] for i in range(len(texts))])
+
+
+def directory_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def questions_for(meetings) -> list[str]:
+    from bench.generate import PLACES, TOPICS
+
+    out = []
+    for i in range(40):
+        topic, place = TOPICS[i % len(TOPICS)], PLACES[(i * 7) % len(PLACES)]
+        out.append([f"Hvad besluttede udvalget om {topic} i {place}?", f"Hvad koster {topic} i {place}?",
+                    f"Hvor mange høringssvar kom der om {topic}?", f"Hvornår behandles {topic} i {place}?"][i % 4])
+    return out
+
+
+def measure_server(data: Path, questions: list[str]) -> dict:
+    import psutil
+
+    from tests.support.server import AppServer
+
+    server = AppServer(data, ingest_sample=False)
+    started = time.perf_counter()
+    server.start()
+    first = httpx.post(f"{server.base}/api/ask", json={"question": questions[0]}, timeout=120)
+    first.raise_for_status()
+    first_answer_s = time.perf_counter() - started
+    retrieve, total = [], []
+    for question in questions:
+        timings = httpx.post(f"{server.base}/api/ask", json={"question": question}, timeout=120).json()["timings_ms"]
+        retrieve.append(timings["retrieve"])
+        total.append(timings["total"])
+    rss = psutil.Process(server.process.pid).memory_info().rss / 1e6
+    server.stop()
+
+    def p95(values: list[float]) -> float:
+        return sorted(values)[int(len(values) * 0.95)]
+
+    return {"query_p50_ms": statistics.median(retrieve), "query_p95_ms": p95(retrieve),
+            "answer_p50_ms": statistics.median(total), "answer_p95_ms": p95(total),
+            "server_rss_mb": round(rss, 1), "first_answer_s": round(first_answer_s, 2)}
+
+
+def run_size(meetings: int, embedder, sample_texts: list[str]) -> dict:
+    from bench.generate import generate
+    from index.catalog import IndexConfig, MinutesIndex
+    from index.ingest import ingest_paths
+
+    files = generate(WORK / "minutes", meetings)
+    data = WORK / f"data-{meetings}"
+    shutil.rmtree(data, ignore_errors=True)
+    caching = CachingEmbedder(embedder)
+    index = MinutesIndex(IndexConfig(data_dir=data, model="multilingual-e5-small",
+                                     model_cache=Path.home() / ".cache" / "referat" / "models"), embedder=caching)
+    started = time.perf_counter()
+    results = ingest_paths(index, [f.path for f in files])
+    wall = time.perf_counter() - started
+    chunks = sum(r.chunks for r in results)
+    pages = sum(r.pages for r in index.meetings())
+    # the model's own encode rate on chunks of this run, measured now, side by side
+    encode_started = time.perf_counter()
+    embedder.embed_passages(sample_texts)
+    encode_rate = len(sample_texts) / (time.perf_counter() - encode_started)
+    overhead = wall - caching.encode_seconds
+    projected = chunks / (overhead + chunks / encode_rate)  # ingest rate with every chunk embedded cold
+    row = {
+        "meetings": meetings, "chunks": chunks, "pages": pages,
+        "ingest_chunks_per_s": round(projected, 1), "ingest_pages_per_s": round(projected * pages / chunks, 1),
+        "encode_chunks_per_s": round(encode_rate, 1), "ingest_overhead_s": round(overhead, 1),
+        "embedded_now": caching.encoded, "index_mb": round(directory_mb(data), 1),
+    }
+    row.update(measure_server(data, questions_for(files)))
+    return row
+
+
+def fast_encode(sample_texts: list[str]) -> dict:
+    """PyTorch vs the int8 ONNX path: speed on the same chunks, quality on the shared questions."""
+    from assistant.config import Settings
+    from assistant.evaluation import evaluate
+    from assistant.service import Assistant, index_config
+    from index.catalog import MinutesIndex
+    from index.embedding import Embedder
+    from index.ingest import ingest_paths
+    from index.onnx_embedding import OnnxEmbedder
+
+    cache = Path.home() / ".cache" / "referat" / "models"
+    torch_model, onnx_model = Embedder("multilingual-e5-small", cache), OnnxEmbedder("multilingual-e5-small", cache)
+    torch_model.embed_passages(sample_texts[:8])
+    onnx_model.embed_passages(sample_texts[:8])
+    speeds = {}
+    for name, model in (("torch", torch_model), ("onnx-int8", onnx_model)):
+        started = time.perf_counter()
+        vectors = model.embed_passages(sample_texts)
+        speeds[name] = (len(sample_texts) / (time.perf_counter() - started), vectors)
+    quality = {}
+    for backend in ("torch", "onnx-int8"):
+        settings = Settings(data_dir=WORK / f"quality-{backend}", embed_backend=backend)
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+        index = MinutesIndex(index_config(settings), embedder=torch_model if backend == "torch" else onnx_model)
+        ingest_paths(index, [ROOT / "sample" / "kkr-nordjylland-2023-04-28.pdf"])
+        report = evaluate(Assistant(settings, index=index), EVAL)
+        quality[backend] = (report["hit@1"], report["hit@3"])
+    cosine = float((speeds["torch"][1] * speeds["onnx-int8"][1]).sum(axis=1).min())
+    return {"fast_encode_speedup": round(speeds["onnx-int8"][0] / speeds["torch"][0], 2),
+            "fast_encode_same_quality": quality["torch"] == quality["onnx-int8"],
+            "fast_encode_quality": {k: {"hit@1": v[0], "hit@3": v[1]} for k, v in quality.items()},
+            "fast_encode_min_cosine": round(cosine, 4)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="referat benchmark")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
+    parser.add_argument("--meetings", type=int, help="also run this size (e.g. 1000)")
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.sizes + ([args.meetings] if args.meetings else [])))
+
+    from bench.generate import generate
+    from index.chunking import chunk_meeting
+    from index.embedding import Embedder
+    from index.parse import parse_file
+
+    embedder = Embedder("multilingual-e5-small", Path.home() / ".cache" / "referat" / "models")
+    sample_files = generate(WORK / "minutes", 10)
+    sample_texts = [c.text for f in sample_files[:3] for c in chunk_meeting(parse_file(f.path), "x", lambda t: True)]
+    sample_texts = sample_texts[:160]
+    rows = [run_size(n, embedder, sample_texts) for n in sizes]
+    result = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
+                         f"{__import__('os').cpu_count()} kerner, Python {platform.python_version()}",
+              "sizes": rows,
+              "ingest_vs_encode": round(min(r["ingest_chunks_per_s"] / r["encode_chunks_per_s"] for r in rows), 2),
+              "p95_growth": round(rows[-1]["query_p95_ms"] / rows[0]["query_p95_ms"], 2)}
+    result.update(fast_encode(sample_texts))
+    targets = {
+        "ingest ≥ 80 % af modellens encode": result["ingest_vs_encode"] >= 0.8,
+        "query p95 største/mindste ≤ 2": result["p95_growth"] <= 2.0,
+        "server-RSS < 2 GB": max(r["server_rss_mb"] for r in rows) < 2000,
+        "hurtig encode ≥ 1,3× ved samme kvalitet": result["fast_encode_speedup"] >= 1.3
+        and result["fast_encode_same_quality"],
+    }
+    result["targets"] = targets
+    (ROOT / "bench" / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    header = ("møder", "chunks", "ingest ch/s", "encode ch/s", "query p50/p95 ms", "svar p95 ms", "RSS MB",
+              "indeks MB", "første svar s")
+    print(" | ".join(header))
+    for r in rows:
+        print(" | ".join(str(x) for x in (
+            r["meetings"], r["chunks"], r["ingest_chunks_per_s"], r["encode_chunks_per_s"],
+            f"{r['query_p50_ms']:.0f}/{r['query_p95_ms']:.0f}", f"{r['answer_p95_ms']:.0f}", r["server_rss_mb"],
+            r["index_mb"], r["first_answer_s"])))
+    print(f"ingest/encode {result['ingest_vs_encode']}, p95-vækst {result['p95_growth']}, "
+          f"int8-ONNX {result['fast_encode_speedup']}× (samme kvalitet: {result['fast_encode_same_quality']})")
+    for name, held in targets.items():
+        print(f"{'OK ' if held else 'NEJ'} {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
