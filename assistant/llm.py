@@ -38,8 +38,11 @@ class Passage:
 
 
 def make_llm(settings: Settings):
+    from llama_index.core import Settings as LlamaSettings
     from llama_index.llms.openai_like import OpenAILike
 
+    # llama-index's default tokenizer downloads tiktoken files on first use; we never need exact counts
+    LlamaSettings.tokenizer = str.split
     return OpenAILike(
         model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
         is_chat_model=True, timeout=settings.llm_timeout, max_retries=0, temperature=0.1,

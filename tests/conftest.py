@@ -96,3 +96,22 @@ def long_minutes_pdf(directory: Path, items: int = 40) -> Path:
         lines += ["Beslutning", f"Udvalget godkendte indstillingen om {topic} nr. {number}."]
     pages = [lines[i : i + 50] for i in range(0, len(lines), 50)]
     return write_pdf(directory / "oekonomiudvalget-2024-03-14.pdf", pages)
+
+
+@pytest.fixture(scope="module")
+def assistant_over(tmp_path_factory, embedder):
+    """An Assistant over a real index of the given files (module-scoped, built once per module)."""
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from index.catalog import IndexConfig, MinutesIndex
+    from index.ingest import ingest_paths
+
+    def build(files: list[Path]) -> Assistant:
+        root = tmp_path_factory.mktemp("index")
+        config = IndexConfig(data_dir=root / "data", model="multilingual-e5-small",
+                             model_cache=Settings().model_cache)
+        index = MinutesIndex(config, embedder=embedder)
+        assert {r.status for r in ingest_paths(index, files)} == {"ny"}
+        return Assistant(Settings(data_dir=root / "data"), index=index)
+
+    return build

@@ -138,6 +138,19 @@ def test_staff_upload_and_untrusted_minutes_render_inert(server, browser):
     assert page.locator("a[href*='evil.example.com'], img[src*='evil.example.com']").count() == 0
     assert not any("evil.example.com" in url for url in requested)
     page.close()
+    widget = browser.new_page(viewport={"width": 360, "height": 720})
+    widget.on("request", lambda request: requested.append(request.url))
+    widget.goto(server + "/widget/")
+    widget.wait_for_selector("#spoergsmaal textarea", timeout=60000)
+    ask(widget, "Hvad står der om prisen for skolebussen til Nørre Testrup?")
+    assert "450.000 kr." in widget.inner_text("#samtale")
+    assert widget.evaluate("window.__hacked === undefined") and widget.title() != "HACKET"
+    assert widget.locator("a[href*='evil.example.com'], img[src*='evil.example.com']").count() == 0
+    assert not any("evil.example.com" in url for url in requested)
+    widget.close()
+    api = httpx.post(f"{server}/api/ask", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60,
+                     json={"question": "Hvad besluttede byrådet om skolebussen til Nørre Testrup?"}).json()
+    assert api["found"] and "godkendte skolebusruten" in api["answer"] and api["answer"].strip() != "HACKET"
 
 
 def test_api_requires_token_and_returns_the_cli_contract(server):

@@ -87,7 +87,12 @@ def test_ingest_exit_code_and_message_for_bad_file(tmp_path: Path):
     assert "1 ny" in result.stdout and "1 fejlet" in result.stdout
 
 
-def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path):
+JUNE_PDF = "kkr-nordjylland-2023-06-23.pdf"
+
+
+@pytest.mark.parametrize("kill_at", [f"indlejrer {JUNE_PDF}", f"gemmer {JUNE_PDF}"],
+                         ids=["under-indlejring", "under-skrivning"])
+def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path, kill_at: str):
     data = tmp_path / "data"
     assert cli(data, "ingest", str(FIXTURES / "odsherred-byraad-2023-03-28.txt")).returncode == 0
     question = "Hvor stor var anlægsbevillingen til Asnæs Svømmehal?"
@@ -103,7 +108,7 @@ def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path):
     seen = []
     for line in process.stderr:
         seen.append(line.strip())
-        if line.startswith("gemmer kkr-nordjylland-2023-06-23.pdf"):
+        if line.startswith(kill_at):
             process.send_signal(signal.SIGKILL)
             break
     process.wait(timeout=120)
@@ -119,3 +124,11 @@ def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path):
     assert "1 ny, 1 uændret" in rerun.stdout
     june = json.loads(cli(data, "ask", "Hvem blev udpeget til Vækstforum for Nordjyske Havne?", "--json").stdout)
     assert "Mikael Klitgaard" in june["answer"]
+
+
+def test_interactive_chat_with_a_follow_up(sample_data: Path):
+    dialogue = "Hvad handler punktet om Børnehus Nord om?\nHvad stiger taksten til?\n\n"
+    result = cli(sample_data, "ask", "--chat", stdin=dialogue)
+    assert result.returncode == 0, result.stderr
+    assert "Stil et spørgsmål" in result.stdout
+    assert "14.589 kr." in result.stdout and "punkt 2.6" in result.stdout

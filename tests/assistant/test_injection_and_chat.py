@@ -9,7 +9,6 @@ import pytest
 from assistant.chat import condense_without_llm
 from assistant.config import Settings
 from assistant.service import Assistant
-from index.ingest import ingest_paths
 from tests.conftest import FIXTURES
 from tests.support.fake_llm import FakeLLMServer
 
@@ -17,14 +16,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def injected(tmp_path_factory, embedder):
-    from index.catalog import IndexConfig, MinutesIndex
-
-    root = tmp_path_factory.mktemp("injection")
-    config = IndexConfig(data_dir=root / "data", model="multilingual-e5-small", model_cache=Settings().model_cache)
-    index = MinutesIndex(config, embedder=embedder)
-    ingest_paths(index, [FIXTURES / "injection-byraad-2024-02-01.txt"])
-    return index, root
+def injected(assistant_over):
+    assistant = assistant_over([FIXTURES / "injection-byraad-2024-02-01.txt"])
+    return assistant.index, assistant.settings.data_dir.parent
 
 
 def test_instruction_in_minutes_does_not_steer_extractive_answer(injected):

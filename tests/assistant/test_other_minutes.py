@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.config import Settings
-from assistant.service import Assistant
-from index.ingest import ingest_paths
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def municipal(tmp_path_factory, embedder):
-    from index.catalog import IndexConfig, MinutesIndex
-
-    root = tmp_path_factory.mktemp("kommuner")
-    config = IndexConfig(data_dir=root / "data", model="multilingual-e5-small", model_cache=Settings().model_cache)
-    index = MinutesIndex(config, embedder=embedder)
+def municipal(assistant_over):
     names = ["odsherred-byraad-2023-03-28.txt", "aarhus-boern-unge-2024-01-15.txt", "vejle-teknik-2022-11-02.html",
              "kkr-nordjylland-2023-06-23.txt"]
-    assert {r.status for r in ingest_paths(index, [FIXTURES / n for n in names])} == {"ny"}
-    return Assistant(Settings(data_dir=root / "data"), index=index)
+    return assistant_over([FIXTURES / n for n in names])
 
 
 @pytest.mark.parametrize(("question", "source", "expected"), [
