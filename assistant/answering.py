@@ -3,55 +3,19 @@
 from __future__ import annotations
 
 import json
-import math
-import re
-from dataclasses import dataclass
 
 from assistant import participants as attendance
-from assistant.passages import Sentence, sections_of, sentences_of
+from assistant.passages import sections_of
 from assistant.prompts import PromptBook
-from assistant.questions import QuestionKind, classify, focus_term, scoring_terms, topic_terms
-from assistant.retrieval import ItemHit, Retrieval
+from assistant.questions import QuestionKind, classify, focus_term, topic_terms
+from assistant.retrieval import Retrieval
+from assistant.scoring import CONTINUES, LIST_LINE, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation, RetrievedItem
 from index.catalog import MinutesIndex
 from index.lexical import stems
-from index.meta import DANISH_DATE, MONTHS
+from index.meta import MONTHS
 from index.store import StoredChunk
 from index.types import PARTICIPANTS_ITEM
-
-QUANTITY = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d.,]*\b")
-LIST_LINE = re.compile(r"^(?:[–—•·*▪-]\s|\(?\d{1,2}[.)]\s|[A-ZÆØÅ]\w* \d+[:.]\s)")
-CONTINUES = re.compile(
-    r"^(Det|Dette|Disse|Den|De|Her|Herunder|Heraf|Blandt andet|Bl\.a\.|Fx|F\.eks\.|Dvs\.|På den baggrund|Derfor|"
-    r"Dermed|Hermed|Således)\b")
-AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
-PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
-CANDIDATE_ITEMS = 3
-
-
-@dataclass(frozen=True)
-class Scored:
-    sentence: Sentence
-    item: ItemHit
-    score: float
-    matched: frozenset[str]
-    chunk: StoredChunk
-
-
-def _related(term: str, word: str) -> bool:
-    """Compound head ('sag' → 'sagstallet') or the same word inflected ('stemt' ~ 'stem')."""
-    return word.startswith(term) or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term))
-
-
-def _counts(focus: str, text: str) -> bool:
-    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål'."""
-    tokens = text.lower().split()
-    for index, token in enumerate(tokens):
-        if stems(token) and stems(token)[0].startswith(focus):
-            window = tokens[max(0, index - 3) : index + 4]
-            if any(QUANTITY.search(w) for w in window):
-                return True
-    return False
 
 
 def danish_date(iso: str) -> str:
@@ -80,6 +44,7 @@ class ExtractiveAnswerer:
     def __init__(self, index: MinutesIndex, prompts: PromptBook) -> None:
         self.index = index
         self.prompts = prompts
+        self.scorer = SentenceScorer(index)
 
     # --- entry point ----------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
@@ -96,7 +61,7 @@ class ExtractiveAnswerer:
             return self.not_found(question, retrieval)
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
-        scored = self._score(question, kind, retrieval)
+        scored = self.scorer.score(question, kind, retrieval)
         if not scored or self._unknown_topic(question, scored):
             return self.not_found(question, retrieval)
         tried: list[tuple[str, str]] = []
@@ -110,66 +75,6 @@ class ExtractiveAnswerer:
         return self.not_found(question, retrieval)
 
     # --- scoring ----------------------------------------------------------------------------
-    def _weights(self, terms: list[str]) -> dict[str, float]:
-        total = max(len(self.index.lexical.ids), 1)
-        return {t: math.log(1 + total / (1 + self.index.lexical.document_frequency(t))) for t in terms}
-
-    def _score(self, question: str, kind: QuestionKind, retrieval: Retrieval) -> list[Scored]:
-        splitter = self.index.lexical.splitter
-        terms = splitter.expand(scoring_terms(question))
-        weights = self._weights(terms)
-        scored: list[Scored] = []
-        candidates = [i for i in retrieval.items if i.item != PARTICIPANTS_ITEM][:CANDIDATE_ITEMS]
-        for rank, item in enumerate(candidates):
-            prior = 0.35 * (1.0 - rank / CANDIDATE_ITEMS) + (0.3 if item.exact else 0.0)
-            chunks = self.index.item_chunks(item.meeting_id, item.item)
-            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text))))
-                       for chunk in chunks for sentence in sentences_of(chunk) if len(sentence.text) >= 3]
-            # a word in every sentence of the item (its own name) says little about which sentence answers
-            spread = {t: sum(t in words for _, _, words in entries) for t in terms}
-            local = {t: weights[t] * math.log(1 + len(entries) / (1 + spread[t])) for t in terms}
-            focus = focus_term(question)
-            if focus in local:
-                # "Hvor mange sager": the counted thing matters more than the words around it
-                local[focus] *= 3
-            top_weight = sum(local.values()) or 1.0
-            for chunk, sentence, words in entries:
-                matched = frozenset(t for t in terms if t in words)
-                # Danish compounds put the head first: "sag" in a question also points at "sagstallet"
-                heads = frozenset(t for t in terms if t not in matched and len(t) >= 3
-                                  and any(_related(t, w) for w in words))
-                score = (sum(local[t] for t in matched) + 0.5 * sum(local[t] for t in heads)) / top_weight
-                score += prior + self._kind_bonus(kind, sentence, question)
-                if kind.amount and focus and _counts(focus, sentence.text):
-                    score += 0.3
-                scored.append(Scored(sentence, item, score, matched, chunk))
-        return sorted(scored, key=lambda s: -s.score)
-
-    @staticmethod
-    def _kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> float:
-        text = sentence.text
-        bonus = 0.0
-        if kind.decision and sentence.kind == "Beslutning":
-            bonus += 0.35
-        if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
-            bonus += 0.3 if QUANTITY.search(text) else -0.2
-        elif kind.amount:
-            # money questions ("hvor meget", "prisen", "beløbet") want an amount with its unit
-            bonus += 0.35 if AMOUNT_UNIT.search(text) else (0.1 if QUANTITY.search(text) else -0.2)
-        if kind.when:
-            bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
-        if kind.who and any(m.group(0) not in question for m in PERSON_NAME.finditer(text)):
-            bonus += 0.25
-        if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
-            bonus += 0.3
-        heading_like = not text.endswith((".", "!", "?", ":")) and len(text.split()) < 6 and not LIST_LINE.match(text)
-        if (text.endswith(":") and not kind.listing) or heading_like:
-            bonus -= 0.25
-        if kind.listing and (LIST_LINE.match(text) or text.endswith(":")):
-            bonus += 0.15
-        return bonus
-
-    # --- abstention ---------------------------------------------------------------------------
     def _unknown_topic(self, question: str, scored: list[Scored]) -> bool:
         """A topical word the minutes never use (busdrift, cykelsti, borgmester): they do not cover it."""
         vocabulary = self.index.lexical.vocabulary
@@ -196,7 +101,7 @@ class ExtractiveAnswerer:
         """Does this item really speak to the question? Term coverage, rank agreement, the answer's type."""
         terms = topic_terms(question)
         best = ranked[0]
-        if not self._answers_type(question, ranked[:3]):
+        if not answers_type(question, ranked[:3]):
             return False
         if not terms or best.item.exact:
             return True
@@ -215,24 +120,6 @@ class ExtractiveAnswerer:
         if coverage >= 0.6 and evidence:
             return True
         return agree and coverage >= 0.5 and evidence
-
-    @staticmethod
-    def _answers_type(question: str, top: list[Scored]) -> bool:
-        """A money question needs an amount, a count a number, 'hvornår' a date, 'hvem' a name."""
-        kind = classify(question)
-        texts = [s.sentence.text for s in top]
-        if kind.attendance or kind.case:
-            return True
-        if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
-            return any(QUANTITY.search(t) for t in texts)
-        if kind.amount and re.search(r"\b(koste\w*|pris\w*|beløb\w*|hvor meget)\b", question, re.I):
-            return any(AMOUNT_UNIT.search(t) for t in texts)
-        if kind.when:
-            return any(DANISH_DATE.search(t) or re.search(rf"\b({'|'.join(MONTHS)}|kl\.|uge \d|\d{{4}})\b", t, re.I)
-                       for t in texts)
-        if kind.who and not kind.decision:
-            return any(m.group(0) not in question for t in texts for m in PERSON_NAME.finditer(t))
-        return True
 
     def not_found(self, question: str, retrieval: Retrieval, notice: str | None = None) -> Answer:
         meetings = ", ".join(f"{r.body} {danish_date(r.date)}" for r in retrieval.meetings[:5])
@@ -260,13 +147,13 @@ class ExtractiveAnswerer:
         else:
             for other in same_item[1:4]:
                 adds = other.matched - best.matched
-                typed = self._kind_bonus(kind, other.sentence, question) > 0.2
+                typed = kind_bonus(kind, other.sentence, question) > 0.2
                 if other.score >= 0.75 * best.score and (adds or typed):
                     chosen.append(other)
                     break
             chosen.extend(self._continuation(chosen, same_item))
         chosen = sorted({id(c): c for c in chosen}.values(), key=lambda s: (s.sentence.position, s.sentence.start))
-        citations = self._citations(chosen)
+        citations = citations_for(chosen)
         item = best.item
         body = "".join(self._group_text(chosen)).strip()
         framing = self.prompts.text(
@@ -346,32 +233,6 @@ class ExtractiveAnswerer:
             parts.append(("\n" if LIST_LINE.match(entry.sentence.text) else " ") + entry.sentence.text)
         return parts
 
-    @staticmethod
-    def _citations(chosen: list[Scored]) -> list[Citation]:
-        """One citation per run of adjacent sentences in one section; the quote is that exact span."""
-        citations: list[Citation] = []
-        runs: list[list[Scored]] = []
-        for entry in chosen:
-            last = runs[-1][-1] if runs else None
-            if (last and last.sentence.chunk_id == entry.sentence.chunk_id
-                    and last.sentence.section == entry.sentence.section
-                    and not entry.chunk.text[last.sentence.end : entry.sentence.start].strip()):
-                runs[-1].append(entry)
-            else:
-                runs.append([entry])
-        top = max(e.score for e in chosen) or 1.0
-        for run in runs:
-            first, last = run[0], run[-1]
-            quote = first.chunk.text[first.sentence.start : last.sentence.end].strip()
-            item = first.item
-            citations.append(Citation(
-                case=item.cases[0] if item.cases else None, item=item.item, title=item.title,
-                section=first.sentence.section, page=first.sentence.page, meeting=item.body, date=item.date,
-                source=item.source, quote=quote, score=round(max(e.score for e in run) / top, 3),
-                meeting_id=item.meeting_id,
-            ))
-        return citations
-
     # --- structured routes ------------------------------------------------------------------
     def _attendance(self, question: str, retrieval: Retrieval) -> Answer | None:
         """From the participants lists; with several meetings in scope and none named, each one is answered."""
@@ -429,4 +290,30 @@ class ExtractiveAnswerer:
             "sagsnummer", moede=f"{genitive(item.body)} møde {danish_date(item.date)}", punkt=item.item,
             titel=item.title, sag=", ".join(item.cases),
         )
-        return Answer(question, text, True, tuple(self._citations([entry])), retrieved_items(retrieval))
+        return Answer(question, text, True, tuple(citations_for([entry])), retrieved_items(retrieval))
+
+
+def citations_for(chosen: list[Scored]) -> list[Citation]:
+    """One citation per run of adjacent sentences in one section; the quote is that exact span."""
+    citations: list[Citation] = []
+    runs: list[list[Scored]] = []
+    for entry in chosen:
+        last = runs[-1][-1] if runs else None
+        if (last and last.sentence.chunk_id == entry.sentence.chunk_id
+                and last.sentence.section == entry.sentence.section
+                and not entry.chunk.text[last.sentence.end : entry.sentence.start].strip()):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    top = max(e.score for e in chosen) or 1.0
+    for run in runs:
+        first, last = run[0], run[-1]
+        quote = first.chunk.text[first.sentence.start : last.sentence.end].strip()
+        item = first.item
+        citations.append(Citation(
+            case=item.cases[0] if item.cases else None, item=item.item, title=item.title,
+            section=first.sentence.section, page=first.sentence.page, meeting=item.body, date=item.date,
+            source=item.source, quote=quote, score=round(max(e.score for e in run) / top, 3),
+            meeting_id=item.meeting_id,
+        ))
+    return citations

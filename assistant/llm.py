@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.answering import ExtractiveAnswerer, Scored, retrieved_items
+from assistant.answering import ExtractiveAnswerer, citations_for, retrieved_items
 from assistant.config import Settings
 from assistant.prompts import CANNOT_ANSWER, PromptBook
 from assistant.retrieval import Retrieval
+from assistant.scoring import Scored
 from assistant.types import Answer, Citation
 from index.types import PARTICIPANTS_ITEM
 
@@ -60,7 +61,7 @@ class GenerativeAnswerer:
     def passages(self, question: str, retrieval: Retrieval) -> list[Passage]:
         from assistant.questions import classify
 
-        scored = self.extractive._score(question, classify(question), retrieval)
+        scored = self.extractive.scorer.score(question, classify(question), retrieval)
         chosen: list[Scored] = []
         seen_chunks: set[str] = set()
         for entry in scored:
@@ -116,7 +117,7 @@ class GenerativeAnswerer:
             return _with_notice(fallback, self.prompts.text("llm_uden_kilder"), None)
         citations: list[Citation] = []
         for number in dict.fromkeys(used):
-            citations.extend(self.extractive._citations([by_number[number].entry]))
+            citations.extend(citations_for([by_number[number].entry]))
         return Answer(question, text, True, tuple(citations), retrieved_items(retrieval))
 
 

@@ -1,0 +1,136 @@
+"""Which sentences of the best agenda items answer the question, and does the answer have the asked type."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.passages import Sentence, sentences_of
+from assistant.questions import QuestionKind, classify, focus_term, scoring_terms
+from assistant.retrieval import ItemHit, Retrieval
+from index.catalog import MinutesIndex
+from index.lexical import stems
+from index.meta import DANISH_DATE, MONTHS
+from index.store import StoredChunk
+from index.types import PARTICIPANTS_ITEM
+
+QUANTITY = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d.,]*\b")
+LIST_LINE = re.compile(r"^(?:[–—•·*▪-]\s|\(?\d{1,2}[.)]\s|[A-ZÆØÅ]\w* \d+[:.]\s)")
+CONTINUES = re.compile(
+    r"^(Det|Dette|Disse|Den|De|Her|Herunder|Heraf|Blandt andet|Bl\.a\.|Fx|F\.eks\.|Dvs\.|På den baggrund|Derfor|"
+    r"Dermed|Hermed|Således)\b")
+AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
+PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
+CANDIDATE_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    item: ItemHit
+    score: float
+    matched: frozenset[str]
+    chunk: StoredChunk
+
+
+def _related(term: str, word: str) -> bool:
+    """Compound head ('sag' → 'sagstallet') or the same word inflected ('stemt' ~ 'stem')."""
+    return word.startswith(term) or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term))
+
+
+def _counts(focus: str, text: str) -> bool:
+    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål'."""
+    tokens = text.lower().split()
+    for index, token in enumerate(tokens):
+        if stems(token) and stems(token)[0].startswith(focus):
+            window = tokens[max(0, index - 3) : index + 4]
+            if any(QUANTITY.search(w) for w in window):
+                return True
+    return False
+
+
+def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> float:
+    text = sentence.text
+    bonus = 0.0
+    if kind.decision and sentence.kind == "Beslutning":
+        bonus += 0.35
+    if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
+        bonus += 0.3 if QUANTITY.search(text) else -0.2
+    elif kind.amount:
+        # money questions ("hvor meget", "prisen", "beløbet") want an amount with its unit
+        bonus += 0.35 if AMOUNT_UNIT.search(text) else (0.1 if QUANTITY.search(text) else -0.2)
+    if kind.when:
+        bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
+    if kind.who and any(m.group(0) not in question for m in PERSON_NAME.finditer(text)):
+        bonus += 0.25
+    if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
+        bonus += 0.3
+    heading_like = not text.endswith((".", "!", "?", ":")) and len(text.split()) < 6 and not LIST_LINE.match(text)
+    if (text.endswith(":") and not kind.listing) or heading_like:
+        bonus -= 0.25
+    if kind.listing and (LIST_LINE.match(text) or text.endswith(":")):
+        bonus += 0.15
+    return bonus
+
+# --- abstention ---------------------------------------------------------------------------
+
+
+def answers_type(question: str, top: list[Scored]) -> bool:
+    """A money question needs an amount, a count a number, 'hvornår' a date, 'hvem' a name."""
+    kind = classify(question)
+    texts = [s.sentence.text for s in top]
+    if kind.attendance or kind.case:
+        return True
+    if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
+        return any(QUANTITY.search(t) for t in texts)
+    if kind.amount and re.search(r"\b(koste\w*|pris\w*|beløb\w*|hvor meget)\b", question, re.I):
+        return any(AMOUNT_UNIT.search(t) for t in texts)
+    if kind.when:
+        return any(DANISH_DATE.search(t) or re.search(rf"\b({'|'.join(MONTHS)}|kl\.|uge \d|\d{{4}})\b", t, re.I)
+                   for t in texts)
+    if kind.who and not kind.decision:
+        return any(m.group(0) not in question for t in texts for m in PERSON_NAME.finditer(t))
+    return True
+
+
+class SentenceScorer:
+    """Scores every sentence of the top items by the question's terms and by what the question asks for."""
+
+    def __init__(self, index: MinutesIndex) -> None:
+        self.index = index
+
+    def weights(self, terms: list[str]) -> dict[str, float]:
+        total = max(len(self.index.lexical.ids), 1)
+        return {t: math.log(1 + total / (1 + self.index.lexical.document_frequency(t))) for t in terms}
+
+    def score(self, question: str, kind: QuestionKind, retrieval: Retrieval) -> list[Scored]:
+        splitter = self.index.lexical.splitter
+        terms = splitter.expand(scoring_terms(question))
+        weights = self.weights(terms)
+        scored: list[Scored] = []
+        candidates = [i for i in retrieval.items if i.item != PARTICIPANTS_ITEM][:CANDIDATE_ITEMS]
+        for rank, item in enumerate(candidates):
+            prior = 0.35 * (1.0 - rank / CANDIDATE_ITEMS) + (0.3 if item.exact else 0.0)
+            chunks = self.index.item_chunks(item.meeting_id, item.item)
+            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text))))
+                       for chunk in chunks for sentence in sentences_of(chunk) if len(sentence.text) >= 3]
+            # a word in every sentence of the item (its own name) says little about which sentence answers
+            spread = {t: sum(t in words for _, _, words in entries) for t in terms}
+            local = {t: weights[t] * math.log(1 + len(entries) / (1 + spread[t])) for t in terms}
+            focus = focus_term(question)
+            if focus in local:
+                # "Hvor mange sager": the counted thing matters more than the words around it
+                local[focus] *= 3
+            top_weight = sum(local.values()) or 1.0
+            for chunk, sentence, words in entries:
+                matched = frozenset(t for t in terms if t in words)
+                # Danish compounds put the head first: "sag" in a question also points at "sagstallet"
+                heads = frozenset(t for t in terms if t not in matched and len(t) >= 3
+                                  and any(_related(t, w) for w in words))
+                score = (sum(local[t] for t in matched) + 0.5 * sum(local[t] for t in heads)) / top_weight
+                score += prior + kind_bonus(kind, sentence, question)
+                if kind.amount and focus and _counts(focus, sentence.text):
+                    score += 0.3
+                scored.append(Scored(sentence, item, score, matched, chunk))
+        return sorted(scored, key=lambda s: -s.score)
