@@ -110,7 +110,7 @@ class MinutesIndex:
         return self.store.get(ids)
 
     def chunk_ids_for(self, meeting_ids: set[str]) -> set[str]:
-        return {c.id for c in self.store.documents(meeting_ids)}
+        return self.store.chunk_ids(meeting_ids)
 
     def source_file(self, record: MeetingRecord) -> Path | None:
         """The original file of a meeting: the local copy, or fetched once from Chroma into it."""

@@ -167,6 +167,12 @@ class ChromaStore:
                                                                  strict=True))
         return sorted(out, key=lambda c: c.id)
 
+    def chunk_ids(self, meeting_ids: set[str]) -> set[str]:
+        """Ids only: a restricted question needs to know which chunks it may use, not their text."""
+        if not meeting_ids:
+            return set()
+        return set(self.chunks.get(where={"meeting_id": {"$in": sorted(meeting_ids)}}, include=[])["ids"])
+
     def get(self, ids: list[str]) -> list[StoredChunk]:
         if not ids:
             return []
