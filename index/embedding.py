@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from pathlib import Path
@@ -32,15 +33,41 @@ def _packaged_minilm() -> Path:
     raise FileNotFoundError(f"{root}: ingen sentence-transformers-model i pakken")
 
 
-class Embedder:
-    """Loads the model on first use (listing or removing meetings never needs it); thread-safe encode."""
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX); emulated bf16 is slower than fp32."""
+    try:
+        import torch
 
-    def __init__(self, name: str, cache: Path, batch_size: int = 16) -> None:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+class Embedder:
+    """Loads the model on first use (listing or removing meetings never needs it); thread-safe encode.
+
+    ``precision="bf16"`` runs the matrix products under bfloat16 autocast (layer norms, softmax and pooling
+    stay fp32). On this repository's benchmark CPU that is about 1.5-1.9x the fp32 rate with embeddings at
+    cosine >= 0.9999 to fp32, so both precisions share one model id and one collection: an index built on a
+    bf16 machine answers the same on an fp32 one.
+    """
+
+    def __init__(self, name: str, cache: Path, batch_size: int = 16, precision: str = "fp32") -> None:
+        if precision not in ("fp32", "bf16"):
+            raise ValueError(f"ukendt præcision '{precision}' (vælg fp32 eller bf16)")
         self.name = name
         self.cache = cache
         self.batch_size = batch_size
+        self.precision = precision
         self._model = None
         self._lock = threading.RLock()
+
+    def _precision(self):
+        if self.precision != "bf16":
+            return contextlib.nullcontext()
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16)
 
     def _loaded(self):
         with self._lock:
@@ -76,7 +103,7 @@ class Embedder:
         out: np.ndarray | None = None
         for start in range(0, len(order), self.batch_size):
             chosen = order[start : start + self.batch_size]
-            with self._lock:
+            with self._lock, self._precision():
                 vectors = model.encode(
                     [texts[i] for i in chosen], prompt_name=self._passage_prompt, batch_size=self.batch_size,
                     normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
@@ -87,7 +114,7 @@ class Embedder:
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
+        with self._lock, self._precision():
             model = self._loaded()
             return model.encode(
                 [text], prompt_name=self._query_prompt, normalize_embeddings=True,

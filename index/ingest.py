@@ -86,6 +86,7 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
     if previous is not None:
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)
+        _drop_original(index, previous)
     warning = f"{path.name}: {' '.join(meeting.warnings)}" if meeting.warnings else None
     return IngestResult(str(path), REPLACED if previous else NEW, meeting=f"{meeting.body} {meeting.date}",
                         items=len(meeting.items), chunks=len(chunks), message=warning)
@@ -127,5 +128,16 @@ def remove_meeting(index: MinutesIndex, source: str) -> MeetingRecord | None:
         return None
     index.store.forget([record.meeting_id])
     index.store.delete_meeting_chunks(record.meeting_id)
+    _drop_original(index, record)
     index.refresh()
     return record
+
+
+def _drop_original(index: MinutesIndex, record: MeetingRecord) -> None:
+    """A removed or replaced meeting's original goes too, unless a remaining meeting has the same content:
+    a municipality that withdraws minutes must not keep serving them from /kilde."""
+    if any(r.sha256 == record.sha256 for r in index.store.records()):
+        return
+    index.store.delete_file(record.sha256)
+    if record.stored_file:
+        (index.files_dir / Path(record.stored_file).name).unlink(missing_ok=True)

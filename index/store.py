@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from index.chunking import Chunk
 PAGE = 500
 GRACE_SECONDS = 3600
 MAX_STORED_FILE = 20 * 1024 * 1024
+STATE_ID = "version"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class ChromaStore:
         self.meetings = client.get_or_create_collection(f"{name}-meetings", embedding_function=None)
         # the original files live in Chroma too, so instances sharing a server share nothing else
         self.files = client.get_or_create_collection(f"{name}-files", embedding_function=None)
+        # one record whose value changes with every commit or removal: readers poll it instead of every record
+        self.state = client.get_or_create_collection(f"{name}-state", embedding_function=None)
         self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
 
     # --- meetings -------------------------------------------------------------------------
@@ -97,9 +101,18 @@ class ChromaStore:
         state = sorted((r.meeting_id, r.generation) for r in (records if records is not None else self.records()))
         return hashlib.sha256(json.dumps(state).encode()).hexdigest()
 
+    def version(self) -> str | None:
+        """Changes whenever the set of committed meetings may have changed; None in a store from before it."""
+        got = self.state.get(ids=[STATE_ID], include=["metadatas"])
+        return str(got["metadatas"][0]["version"]) if got["ids"] else None
+
+    def _bump_version(self) -> None:
+        self.state.upsert(ids=[STATE_ID], metadatas=[{"version": uuid.uuid4().hex}], embeddings=[[1.0]])
+
     def commit(self, record: MeetingRecord) -> None:
         self.meetings.upsert(ids=[record.meeting_id], metadatas=[asdict(record)], embeddings=[[1.0]],
                              documents=[record.source])
+        self._bump_version()
 
     def save_file(self, sha256: str, data: bytes) -> None:
         if len(data) <= MAX_STORED_FILE and not self.files.get(ids=[sha256], include=[])["ids"]:
@@ -109,9 +122,13 @@ class ChromaStore:
         got = self.files.get(ids=[sha256], include=["documents"])
         return base64.b64decode(got["documents"][0]) if got["ids"] else None
 
+    def delete_file(self, sha256: str) -> None:
+        self.files.delete(ids=[sha256])
+
     def forget(self, meeting_ids: list[str]) -> None:
         if meeting_ids:
             self.meetings.delete(ids=meeting_ids)
+            self._bump_version()
 
     # --- chunks ---------------------------------------------------------------------------
     def add(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:

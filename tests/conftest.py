@@ -32,11 +32,12 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real multilingual-e5-small, loaded once for the whole run."""
+    """The real multilingual-e5-small on the default backend (what users get), loaded once for the whole run."""
     from assistant.config import Settings
-    from index.embedding import Embedder
+    from assistant.service import index_config
+    from index.catalog import make_embedder
 
-    return Embedder("multilingual-e5-small", Settings().model_cache)
+    return make_embedder(index_config(Settings()))
 
 
 @pytest.fixture()

@@ -42,6 +42,22 @@ def test_changed_file_replaces_its_old_chunks(tmp_path: Path, make_index):
     texts = " ".join(index.store.chunks.get(where={"meeting_id": new.meeting_id})["documents"])
     assert "20 stemmer for og 5 imod" in texts and "23 stemmer" not in texts
     assert all("23 stemmer" not in index.chunks([cid])[0].text for cid in index.lexical.ids)
+    # the superseded original is no longer kept or served
+    assert index.store.load_file(old.sha256) is None
+    assert not (index.files_dir / old.stored_file).exists()
+    assert b"20 stemmer for og 5 imod" in index.source_file(new).read_bytes()
+
+
+def test_removed_meeting_takes_its_original_with_it(tmp_path: Path, make_index):
+    index = make_index(tmp_path / "data")
+    ingest_paths(index, [FIXTURES / "odsherred-byraad-2023-03-28.txt", FIXTURES / "aarhus-boern-unge-2024-01-15.txt"])
+    removed = remove_meeting(index, "aarhus-boern-unge-2024-01-15.txt")
+    assert removed is not None
+    assert index.store.load_file(removed.sha256) is None
+    assert not (index.files_dir / removed.stored_file).exists()
+    assert index.source_file(removed) is None
+    kept = index.meetings()[0]
+    assert index.source_file(kept).read_bytes() == (FIXTURES / "odsherred-byraad-2023-03-28.txt").read_bytes()
 
 
 def test_same_content_under_another_name_is_a_duplicate(tmp_path: Path, make_index):
