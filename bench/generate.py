@@ -11,8 +11,11 @@ from tests.support.pdfmaker import write_pdf
 BODIES = ["KKR Nordjylland", "KKR Midtjylland", "Aalborg Byråd", "Randers Byråd", "Hjørring Byråd",
           "Økonomiudvalget", "Teknik- og Miljøudvalget", "Børne- og Skoleudvalget", "Social- og Sundhedsudvalget",
           "Kultur- og Fritidsudvalget", "Beskæftigelsesudvalget", "Klima- og Planudvalget"]
+# no July: councils and committees do not meet in the summer break
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "august", "september", "oktober", "november",
           "december"]
+CALENDAR = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+            "november", "december"]
 TOPICS = ["skolestruktur", "vejbelysning", "klimahandlingsplan", "ældrepleje", "budgetopfølgning", "havneudvidelse",
           "cykelstier", "affaldssortering", "folkebibliotek", "idrætshal", "sundhedshus", "plejehjem", "busdrift",
           "lokalplan", "spildevand", "daginstitution", "ungdomsuddannelse", "beskæftigelsesindsats", "kulturhus",
@@ -93,6 +96,6 @@ def generate(folder: Path, meetings: int, seed: int = 2023, pdf_share: float = 0
         else:
             path = folder / f"{stem}.txt"
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        out.append(GeneratedMeeting(path, body, f"{year}-{month + 1:02d}-{day:02d}",
+        out.append(GeneratedMeeting(path, body, f"{year}-{CALENDAR.index(MONTHS[month]) + 1:02d}-{day:02d}",
                                     sum(1 for ln in lines if ln[:1].isdigit() and ". " in ln[:4])))
     return out
