@@ -56,7 +56,7 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
         meeting = parse_file(path, Limits(max_bytes=index.config.max_file_mb * 1024 * 1024))
     except MinutesError as exc:
         return IngestResult(str(path), FAILED, message=str(exc))
-    records = index.store.records()
+    records = index.store.records_for(meeting.sha256, meeting.source)
     same_content = next((r for r in records if r.sha256 == meeting.sha256), None)
     if same_content is not None:
         if same_content.source == meeting.source:
@@ -136,7 +136,7 @@ def remove_meeting(index: MinutesIndex, source: str) -> MeetingRecord | None:
 def _drop_original(index: MinutesIndex, record: MeetingRecord) -> None:
     """A removed or replaced meeting's original goes too, unless a remaining meeting has the same content:
     a municipality that withdraws minutes must not keep serving them from /kilde."""
-    if any(r.sha256 == record.sha256 for r in index.store.records()):
+    if any(r.sha256 == record.sha256 for r in index.store.records_for(record.sha256, record.source)):
         return
     index.store.delete_file(record.sha256)
     if record.stored_file:

@@ -88,9 +88,23 @@ class ChromaStore:
     # --- meetings -------------------------------------------------------------------------
     def records(self) -> list[MeetingRecord]:
         """Committed meetings; when a source was committed twice, the newest generation wins."""
-        got = self.meetings.get(include=["metadatas"])
+        return self._newest_per_source(self.meetings.get(include=["metadatas"])["metadatas"])
+
+    def records_for(self, sha256: str, source: str) -> list[MeetingRecord]:
+        """Committed meetings with this content or this file name, without reading every record: an ingest
+        compares each file against these only, which at 1,000 meetings saves a full read per file."""
+        got = self.meetings.get(where={"$or": [{"sha256": sha256}, {"source": source}]}, include=["metadatas"])
+        sources = sorted({m["source"] for m in got["metadatas"] or []})
+        if not sources:
+            return []
+        # a source's newest generation decides, even when only an older one matched
+        return self._newest_per_source(
+            self.meetings.get(where={"source": {"$in": sources}}, include=["metadatas"])["metadatas"])
+
+    @staticmethod
+    def _newest_per_source(metadatas) -> list[MeetingRecord]:
         latest: dict[str, MeetingRecord] = {}
-        for metadata in got["metadatas"] or []:
+        for metadata in metadatas or []:
             record = MeetingRecord(**{k: metadata[k] for k in MeetingRecord.__dataclass_fields__ if k in metadata})
             current = latest.get(record.source)
             if current is None or record.generation > current.generation:
