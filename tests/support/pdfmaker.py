@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Font:
+    name: str
+    size: float
+
+
+@dataclass(frozen=True)
+class StyledLine:
+    text: str
+    font: Font
+    outline: bool = False
+    bottom: bool = False
 
 
 def _escape(text: str) -> bytes:
@@ -38,6 +53,71 @@ def write_pdf(path: Path, pages: list[list[str]], font_size: int = 10) -> Path:
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
     objects[pages_obj - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
         b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    path.write_bytes(_assemble(objects, catalog))
+    return path
+
+
+def write_styled_pdf(path: Path, pages: list[list[StyledLine]], outline: bool = False) -> Path:
+    """Lines in their own fonts (Helvetica, Helvetica-Bold …), top-down; ``outline`` adds bookmarks for
+    the lines marked ``outline`` (as an ESDH export does for its agenda items)."""
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")
+    pages_obj = add(b"")
+    names = sorted({line.font.name for page in pages for line in page})
+    fonts = {name: add(b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % name.encode())
+             for name in names}
+    resources = b" ".join(b"/F%d %d 0 R" % (i, fonts[n]) for i, n in enumerate(names))
+    marks: list[tuple[str, int, float]] = []
+    kids: list[int] = []
+    for lines in pages:
+        y = 800.0
+        ops = []
+        page_marks = []
+        bottom_y = 40.0
+        for line in lines:
+            size = line.font.size
+            if line.bottom:
+                y_line, bottom_y = bottom_y, bottom_y - size - 4
+            else:
+                y -= size + 4
+                y_line = y
+            ops.append(b"BT /F%d %s Tf 56 %.1f Td (" % (names.index(line.font.name), str(size).encode(), y_line)
+                       + _escape(line.text) + b") Tj ET")
+            if line.outline and line.text.strip():
+                page_marks.append((line.text.strip(), y_line + size))
+        stream = b"\n".join(ops)
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        page = add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << %s >> >> "
+            b"/Contents %d 0 R >>" % (pages_obj, resources, content)
+        )
+        kids.append(page)
+        marks.extend((title, page, top) for title, top in page_marks)
+    root = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
+    if outline and marks:
+        outlines = add(b"")
+        first = len(objects) + 1
+        entries = list(range(first, first + len(marks)))
+        for index, (title, page, top) in enumerate(marks):
+            links = b""
+            if index > 0:
+                links += b" /Prev %d 0 R" % entries[index - 1]
+            if index + 1 < len(marks):
+                links += b" /Next %d 0 R" % entries[index + 1]
+            add(b"<< /Title (" + _escape(title) + b") /Parent %d 0 R /Dest [%d 0 R /XYZ 0 %.1f 0]%s >>"
+                % (outlines, page, top, links))
+        objects[outlines - 1] = b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (
+            entries[0], entries[-1], len(entries))
+        root = b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>" % (pages_obj, outlines)
+    objects[catalog - 1] = root
+    objects[pages_obj - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_assemble(objects, catalog))
     return path
 
