@@ -12,8 +12,8 @@ from assistant.retrieval import Retrieval
 from assistant.scoring import CONTINUES, LIST_LINE, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation, RetrievedItem
 from index.catalog import MinutesIndex
+from index.dates import MONTHS
 from index.lexical import stems
-from index.meta import MONTHS
 from index.store import StoredChunk
 from index.types import PARTICIPANTS_ITEM
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from index.errors import MinutesError
-from index.parse import parse_file
+from index.parsing import parse_file
 from index.types import Meeting
 
 

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from index.catalog import MinutesIndex
+from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
 from index.lexical import stems
-from index.meta import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
 from index.store import MeetingRecord, StoredChunk
 
 RRF_K = 60

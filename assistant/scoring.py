@@ -10,8 +10,8 @@ from assistant.passages import Sentence, sentences_of
 from assistant.questions import QuestionKind, classify, focus_term, scoring_terms
 from assistant.retrieval import ItemHit, Retrieval
 from index.catalog import MinutesIndex
+from index.dates import DANISH_DATE, MONTHS
 from index.lexical import stems
-from index.meta import DANISH_DATE, MONTHS
 from index.store import StoredChunk
 from index.types import PARTICIPANTS_ITEM
 

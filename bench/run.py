@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.generate import generate
     from index.catalog import make_embedder, resolve_backend
     from index.chunking import chunk_meeting
-    from index.parse import parse_file
+    from index.parsing import parse_file
 
     settings = Settings()
     embedder = make_embedder(index_config(settings))  # the default backend, as users get it

@@ -12,8 +12,7 @@ from pathlib import Path
 from index.catalog import MinutesIndex
 from index.chunking import chunk_meeting
 from index.errors import MinutesError
-from index.parse import parse_file
-from index.readers import SUPPORTED_SUFFIXES, Limits
+from index.parsing import SUPPORTED_SUFFIXES, Limits, parse_file
 from index.store import MeetingRecord, new_generation
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,17 @@ PARTICIPANTS_ITEM = "deltagere"
 
 @dataclass(frozen=True)
 class Line:
-    """One cleaned line of the source and the page it stands on."""
+    """One cleaned line of the source and the page it stands on.
+
+    ``size`` and ``bold`` are the line's typography where the format has it (PDF), ``level`` a heading level
+    the document declares itself (HTML h1–h6, DOCX heading styles); 0 means unknown or body text.
+    """
 
     text: str
     page: int
+    size: float = 0.0
+    bold: bool = False
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,7 @@ class Section:
     pages: tuple[int, int]
     page_marks: tuple[tuple[int, int], ...] = ()
     heading: str = ""
+    date: str | None = None
 
     def page_at(self, offset: int) -> int:
         if not self.page_marks:
@@ -60,6 +68,7 @@ class AgendaItem:
     group: str | None = None
     case_line: str | None = None
     heading: str = ""
+    access: str = "åben"
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -81,6 +90,8 @@ class Meeting:
     participants_section: Section | None = None
     front_matter: str = ""
     warnings: tuple[str, ...] = field(default=())
+    place: str | None = None
+    time: str | None = None
 
     @property
     def id(self) -> str:
@@ -96,6 +107,8 @@ class Meeting:
             "sha256": self.sha256,
             "body": self.body,
             "date": self.date,
+            "time": self.time,
+            "place": self.place,
             "pages": self.pages,
             "participants": [asdict(p) for p in self.participants],
             "items": [
@@ -106,8 +119,10 @@ class Meeting:
                     "cases": list(i.cases),
                     "pages": list(i.pages),
                     "attachments": list(i.attachments),
+                    "access": i.access,
                     "sections": [
-                        {"name": s.name, "kind": s.kind, "text": s.text, "pages": list(s.pages)}
+                        {"name": s.name, "kind": s.kind, "text": s.text, "pages": list(s.pages),
+                         **({"date": s.date} if s.date else {})}
                         for s in i.sections
                     ],
                 }

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from index.parse import parse_file
+from index.parsing import parse_file
 from tests.conftest import SAMPLE_PDF
 
 pytestmark = pytest.mark.integration

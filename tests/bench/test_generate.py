@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.generate import generate
-from index.parse import parse_file
+from index.parsing import parse_file
 
 
 def test_same_seed_same_files_and_every_meeting_parses_into_its_items(tmp_path: Path):

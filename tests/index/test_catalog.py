@@ -10,7 +10,7 @@ import pytest
 
 from index.chunking import chunk_meeting
 from index.ingest import ingest_paths, remove_meeting
-from index.parse import parse_file
+from index.parsing import parse_file
 from tests.conftest import FIXTURES, SAMPLE_PDF
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.cleaning import despace, join_hyphenated, reflow, strip_running_lines
+from index.parsing.cleaning import despace, join_hyphenated, reflow, strip_running_lines
 from index.types import Line
 
 

@@ -10,7 +10,7 @@ import pytest
 from index.catalog import IndexConfig, make_embedder, resolve_backend
 from index.chunking import chunk_meeting
 from index.embedding import Embedder
-from index.parse import parse_file
+from index.parsing import parse_file
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "kkr-nordjylland-2023-04-28.pdf"
 

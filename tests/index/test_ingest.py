@@ -88,7 +88,7 @@ def test_folder_ingest_is_recursive_and_skips_other_files(tmp_path: Path, make_i
     folder = tmp_path / "referater" / "2023"
     folder.mkdir(parents=True)
     shutil.copyfile(FIXTURES / "vejle-teknik-2022-11-02.html", folder / "vejle.html")
-    (folder / "noter.docx").write_bytes(b"PK")
+    (folder / "noter.odt").write_bytes(b"PK")
     (tmp_path / "referater" / "loop").symlink_to(tmp_path / "referater", target_is_directory=True)
     index = make_index(tmp_path / "data")
     results = ingest_paths(index, [tmp_path / "referater"])

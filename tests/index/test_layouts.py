@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.parse import parse_file
+from index.parsing import parse_file
 from tests.conftest import FIXTURES
 from tests.support.pdfmaker import write_pdf
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.errors import MinutesError
-from index.parse import parse_file
+from index.parsing import parse_file
 
 FRAGMENTS = [
     "1. Godkendelse af dagsorden", "2.1. Budget 2024", "Punkt 3 Skolestruktur", "4) Eventuelt", "Beslutning",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import MinutesError
-from index.parse import parse_file
+from index.parsing import parse_file
 from tests.conftest import SAMPLE_PDF
 from tests.support.pdfmaker import write_image_only_pdf
 
@@ -33,7 +33,10 @@ BAD_INPUTS = {
     "skannet.pdf": (write_image_only_pdf, "intet tekstlag"),
     "latin1.txt": (lambda p: p.write_bytes("Beslutning: Godkendt på mødet".encode("latin-1")), "UTF-8"),
     "nul.txt": (lambda p: p.write_bytes(b"Punkt 1\x00\x00Godkendt"), "NUL"),
-    "referat.docx": (lambda p: p.write_bytes(b"PK\x03\x04 word"), "understøttes ikke"),
+    "referat.docx": (lambda p: p.write_bytes(b"PK\x03\x04 word"), "Word-filen er beskadiget"),
+    "referat.doc": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100), "gem filen som DOCX eller PDF"),
+    "side.html": (lambda p: p.write_text("<html><body><nav>Menu</nav><script>x()</script></body></html>"),
+                  "ingen tekst"),
 }
 
 

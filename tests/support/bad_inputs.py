@@ -63,7 +63,10 @@ def make_bad_corpus(folder: Path, good: Path, max_mb: int) -> list[BadInput]:
     add("møde $(rm -rf ~) ; æøå `id` & x.txt", "ny", "",
         lambda p: p.write_text("Vejudvalget\nReferat 3. maj 2024\n1. Cykelsti langs Åvej\nSagsnr.: 05.01.00-P20-1-24\n"
                                "Beslutning\nCykelstien blev godkendt.\n", encoding="utf-8"))
-    add("referat.docx", "fejlet", "understøttes ikke", lambda p: p.write_bytes(b"PK\x03\x04word/document.xml"))
+    add("referat.docx", "fejlet", "Word-filen er beskadiget", lambda p: p.write_bytes(b"PK\x03\x04word/document.xml"))
+    add("referat.doc", "fejlet", "gem filen som DOCX eller PDF",
+        lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600))
+    add("regneark.xlsx", "fejlet", "understøttes ikke", lambda p: p.write_bytes(b"PK\x03\x04xl/workbook.xml"))
     loop = folder / "mappe-med-løkke"
     loop.mkdir(exist_ok=True)
     if not (loop / "løkke").exists():

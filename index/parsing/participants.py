@@ -93,3 +93,47 @@ def parse_participants(block: list[Line]) -> list[Participant]:
         if person:
             people.append(person)
     return people
+
+
+ABSENT_SENTENCE = re.compile(
+    r"\b(?:modtaget\s+|meldt\s+)?afbud\s+fra\s*:?\s*(?P<names>[^.;\n]+)"
+    r"|\bfraværende\s*(?:var)?\s*:?\s*(?P<away>[^.;\n]+)", re.I)
+ABSTAINED = re.compile(
+    rf"(?P<name>{NAME})\s*(?:\((?P<party>[A-ZÆØÅ]{{1,3}})\))?\s+(?P<note>deltog ikke i (?:behandlingen|"
+    r"drøftelsen)(?: af)?(?: dette)? (?:punkt(?:et)?(?: \d+(?:\.\d+)?)?|sagen)|erklærede sig inhabil|var inhabil)",
+    re.I)
+
+
+def _names(text: str) -> list[tuple[str, str | None]]:
+    people = []
+    for part in re.split(r",\s*|\s+og\s+", text.strip()):
+        match = re.match(rf"^\s*(?P<name>{NAME})\s*(?:\((?P<party>[A-ZÆØÅ]{{1,3}})\))?", part)
+        if match and " " in match.group("name").strip():
+            people.append((match.group("name").strip(), match.group("party")))
+    return people
+
+
+def participants_from_sentences(front: list[Line], items, known: set[str]) -> list[Participant]:
+    """Attendance written as sentences: 'Der var modtaget afbud fra A og B', 'X deltog ikke i behandlingen …'.
+
+    Absence is read from the front matter and the first item (where minutes record it); notes on one item
+    from every item.
+    """
+    found: list[Participant] = []
+    seen = set(known)
+    first = [ln for s in items[0].sections for ln in s.lines] if items else []
+    for line in [*front, *first]:
+        for match in ABSENT_SENTENCE.finditer(line.text):
+            for name, party in _names(match.group("names") or match.group("away") or ""):
+                if name not in seen:
+                    seen.add(name)
+                    found.append(Participant(name=name, party=party, municipality=None, role="afbud"))
+    for item in items:
+        for section in item.sections:
+            for line in section.lines:
+                for match in ABSTAINED.finditer(line.text):
+                    name = match.group("name").strip()
+                    note = f"{match.group('note')} (punkt {item.number})"
+                    found.append(Participant(name=name, party=match.group("party"), municipality=None,
+                                             role="øvrig", note=note))
+    return found

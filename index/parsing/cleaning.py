@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from index.types import Line
 
@@ -39,15 +40,18 @@ def despace(line: str) -> str:
     return stripped
 
 
-def strip_running_lines(pages: list[list[str]], protected: re.Pattern[str] | None = None) -> CleanedPages:
+def strip_running_lines(pages: list[list[Line]] | list[list[str]],
+                        protected: Callable[[str], object] | None = None) -> CleanedPages:
     """Drop lines repeated in the top or bottom zone of most pages, and page counters.
 
     Nothing about one document is hard-coded: a line is "running" when its shape (digits
     folded) recurs at a page edge on at least half of the pages, and on at least three.
     """
+    pages = [[ln if isinstance(ln, Line) else Line(ln, number) for ln in page]
+             for number, page in enumerate(pages, start=1)]
     edge_counts: Counter[str] = Counter()
     for page in pages:
-        content = [ln for ln in page if ln.strip()]
+        content = [ln.text for ln in page if ln.text.strip()]
         edges = {_shape(ln) for ln in content[:EDGE_ZONE] + content[-EDGE_ZONE:]}
         edge_counts.update(edges)
     threshold = max(3, (len(pages) + 1) // 2)
@@ -55,11 +59,12 @@ def strip_running_lines(pages: list[list[str]], protected: re.Pattern[str] | Non
     lines: list[Line] = []
     running: list[str] = []
     for number, page in enumerate(pages, start=1):
-        content = [ln for ln in page if ln.strip()]
+        content = [ln for ln in page if ln.text.strip()]
         zone = set(range(EDGE_ZONE)) | set(range(len(content) - EDGE_ZONE, len(content)))
-        for index, raw in enumerate(content):
+        for index, line in enumerate(content):
+            raw = line.text
             text = raw.strip()
-            is_protected = bool(protected and protected.match(text))
+            is_protected = bool(protected and protected(text))
             in_zone = index in zone
             counter = EXPLICIT_COUNTER.match(text) if len(pages) == 1 else (in_zone and PAGE_COUNTER.match(text))
             if not is_protected and counter:
@@ -68,7 +73,8 @@ def strip_running_lines(pages: list[list[str]], protected: re.Pattern[str] | Non
                 if number == 1 or not running or (text not in running and len(running) < 6):
                     running.append(text)
                 continue
-            lines.append(Line(re.sub(r"[ \t\u00a0]+$", "", raw).replace("\u00a0", " ").strip(), number))
+            cleaned = re.sub(r"[ \t\u00a0]+$", "", raw).replace("\u00a0", " ").strip()
+            lines.append(replace(line, text=cleaned, page=number))
     return CleanedPages(lines, running)
 
 
@@ -87,8 +93,8 @@ def join_hyphenated(lines: list[Line]) -> list[Line]:
             continue
         before = current.text[-2]
         head = current.text[:-1] if before.islower() else current.text
-        out[i] = Line(head + match.group(1), current.page)
-        out[i + 1] = Line(match.group(2).lstrip(), following.page)
+        out[i] = replace(current, text=head + match.group(1))
+        out[i + 1] = replace(following, text=match.group(2).lstrip())
     return [ln for ln in out if ln.text]
 
 

@@ -1,0 +1,152 @@
+"""PDF minutes: pypdf page by page with each line's typography; pypdfium2 where pypdf fails on a page."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+from index.errors import MinutesError
+from index.parsing.document import Document, OutlineEntry
+from index.types import Line
+
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.I)
+# what pypdf may raise on a damaged object; anything else is a bug and should surface
+PDF_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, IndexError, ZeroDivisionError,
+    AssertionError,
+)
+
+
+def read_pdf(path: Path, data: bytes, limits) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    head = data[:1024].lstrip()
+    if not head.startswith(b"%PDF"):
+        kind = "en HTML-side" if head[:200].lower().find(b"<html") >= 0 or head.startswith(b"<") else "ikke en PDF"
+        raise MinutesError(path, f"filen hedder .pdf, men er {kind}")
+    # pypdf logs every repaired xref at warning level; a broken file is reported once, by us
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    errors = (PdfReadError, *PDF_ERRORS)
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise MinutesError(path, "PDF'en er krypteret med adgangskode")
+        count = len(reader.pages)
+    except MinutesError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise MinutesError(path, "PDF'en er krypteret med adgangskode") from exc
+    except errors as exc:
+        # pypdf cannot open it at all; another engine may still read every page
+        return _fallback_document(path, data, limits, f"{type(exc).__name__}")
+    if count > limits.max_pages:
+        raise MinutesError(path, f"PDF'en har {count} sider; højst {limits.max_pages} læses")
+    if count == 0:
+        raise MinutesError(path, "PDF'en har ingen sider")
+    pages: list[list[Line]] = []
+    warnings: list[str] = []
+    for number in range(1, count + 1):
+        try:
+            pages.append(_typeset_lines(reader.pages[number - 1], number))
+        except errors:
+            lines = _pdfium_page(data, number)
+            if lines is None:
+                warnings.append(f"{path.name}: side {number} kunne ikke læses og er sprunget over")
+                lines = []
+            pages.append(lines)
+    if not any(line.text.strip() for page in pages for line in page):
+        if len(warnings) == count:
+            raise MinutesError(path, "PDF'en er beskadiget eller afkortet; ingen side kunne læses")
+        raise MinutesError(path, "PDF'en har intet tekstlag (skannet billede?); kør OCR først")
+    return Document(path, "pdf", pages, outline=_outline(reader), warnings=warnings)
+
+
+def _fallback_document(path: Path, data: bytes, limits, reason: str) -> Document:
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:
+        raise MinutesError(path, f"PDF'en er beskadiget eller afkortet ({reason})") from exc
+    count = len(pdf)
+    if count > limits.max_pages:
+        raise MinutesError(path, f"PDF'en har {count} sider; højst {limits.max_pages} læses")
+    pages = [_pdfium_page(data, n, pdf) or [] for n in range(1, count + 1)]
+    if not any(line.text.strip() for page in pages for line in page):
+        raise MinutesError(path, f"PDF'en er beskadiget eller afkortet ({reason})")
+    return Document(path, "pdf", pages, warnings=[f"{path.name}: læst med reservemotoren (pypdf: {reason})"])
+
+
+def _pdfium_page(data: bytes, number: int, pdf=None) -> list[Line] | None:
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdf or pdfium.PdfDocument(data)
+        text = pdf[number - 1].get_textpage().get_text_range()
+    except Exception:
+        return None
+    return [Line(t, number) for t in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+def _multiply(m: list[float], n: list[float]) -> tuple[float, float, float, float]:
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3])
+
+
+def _typeset_lines(page, number: int) -> list[Line]:
+    """pypdf's lines, each with the font size and weight most of its characters are drawn in."""
+    chars: list[str] = []
+    styles: list[tuple[float, bool]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if not text or not text.strip():
+            return
+        _, _, c, d = _multiply(list(tm), list(cm))
+        effective = round((size or 0) * (math.hypot(c, d) or 1.0), 1)
+        name = str(font.get("/BaseFont", "")) if font else ""
+        style = (effective, bool(BOLD_FONT.search(name)))
+        for ch in text:
+            if not ch.isspace():
+                chars.append(ch)
+                styles.append(style)
+
+    text = page.extract_text(visitor_text=visit) or ""
+    stream = "".join(chars)
+    lines: list[Line] = []
+    position = 0
+    for raw in text.splitlines():
+        key = "".join(raw.split())
+        found = stream.find(key, position, position + len(key) + 400) if key else -1
+        if found < 0:
+            lines.append(Line(raw, number))
+            continue
+        tags = styles[found : found + len(key)]
+        position = found + len(key)
+        size = Counter(s for s, _ in tags).most_common(1)[0][0]
+        bold = sum(b for _, b in tags) >= 0.6 * len(tags)
+        lines.append(Line(raw, number, size=size, bold=bold))
+    return lines
+
+
+def _outline(reader) -> list[OutlineEntry]:
+    entries: list[OutlineEntry] = []
+
+    def walk(nodes, level: int) -> None:
+        for node in nodes:
+            if isinstance(node, list):
+                walk(node, level + 1)
+                continue
+            try:
+                entries.append(OutlineEntry(str(node.title).strip(), reader.get_destination_page_number(node) + 1,
+                                            level))
+            except Exception:
+                continue
+
+    try:
+        walk(reader.outline, 1)
+    except Exception:
+        return []
+    return [e for e in entries if e.title]

@@ -1,0 +1,1 @@
+"""Structure signals: each module reads one kind of evidence for agenda items and sections."""

@@ -1,0 +1,66 @@
+"""A contents page or agenda list: item titles given up front ('Indholdsfortegnelse', 'Dagsorden: 1. … 2. …').
+
+Its lines are not the items themselves; its titles tell which later lines are, and give the titles exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.parsing.signals.numbering import Candidate
+from index.parsing.signals.outline import normalise
+
+# 'Godkendelse af dagsorden ........ 3', 'Godkendelse af dagsorden … 3', 'Godkendelse af dagsorden\t3'
+LEADER_PAGE = re.compile(r"^(?P<title>.*?\S)\s*(?:\.{3,}|…+|_{3,}|\t+| {3,})\s*(?P<page>\d{1,4})$")
+
+
+@dataclass
+class Contents:
+    lines: set[int] = field(default_factory=set)
+    titles: dict[str, str] = field(default_factory=dict)
+    normalised: set[str] = field(default_factory=set)
+
+    def title_for(self, number: str) -> str | None:
+        return self.titles.get(number)
+
+
+def find_contents(texts: list[str], candidates: list[Candidate]) -> Contents:
+    contents = Contents()
+    by_index = {c.index: c for c in candidates}
+    # lines with leaders and a page number, in runs of three or more
+    run: list[int] = []
+    for index, text in enumerate([*texts, ""]):
+        if LEADER_PAGE.match(text.strip()):
+            run.append(index)
+            continue
+        if len(run) >= 3:
+            for line in run:
+                match = LEADER_PAGE.match(texts[line].strip())
+                title = match.group("title")
+                cand = by_index.get(line)
+                if cand:
+                    title = LEADER_PAGE.match(cand.title).group("title") if LEADER_PAGE.match(cand.title) else title
+                    contents.titles.setdefault(cand.number, title.strip())
+                contents.lines.add(line)
+                contents.normalised.add(normalise(title))
+        run = []
+    # numbered lines of one style that follow each other with no text between: an agenda list
+    ordered = sorted(candidates, key=lambda c: c.index)
+    streak: list[Candidate] = []
+    for cand in [*ordered, None]:
+        if (cand is not None and streak and cand.style == streak[-1].style and cand.index - streak[-1].index <= 2
+                and cand.value > streak[-1].value):
+            streak.append(cand)
+            continue
+        if len(streak) >= 3:
+            for member in streak:
+                contents.lines.add(member.index)
+                title = member.title
+                leader = LEADER_PAGE.match(title)
+                if leader:
+                    title = leader.group("title")
+                contents.titles.setdefault(member.number, title.strip())
+                contents.normalised.add(normalise(title))
+        streak = [cand] if cand is not None else []
+    return contents
