@@ -143,6 +143,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.structure:
+        from index.parsing.evaluation import evaluate_structure, format_structure_report
+
+        labels: list[Path] = []
+        for name in [args.questions, *args.more]:
+            path = Path(name)
+            labels.extend(sorted(path.glob("*.expected.json")) if path.is_dir() else [path])
+        report = evaluate_structure(labels)
+        print(json.dumps(report, ensure_ascii=False) if args.json else format_structure_report(report))
+        return 1 if report["failed"] else 0
     from assistant.evaluation import evaluate, format_report
     from assistant.service import get_assistant
 
@@ -184,8 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=None, help="Antal dagsordenspunkter i 'retrieved'")
     ask.add_argument("--chat", action="store_true", help="Interaktiv samtale i terminalen")
     ask.set_defaults(func=cmd_ask)
-    evaluate = sub.add_parser("eval", help="Mål kvaliteten på en spørgsmålsfil (jsonl)")
-    evaluate.add_argument("questions")
+    evaluate = sub.add_parser("eval", help="Mål kvaliteten på spørgsmål (jsonl) eller på strukturen (--structure)")
+    evaluate.add_argument("questions", help="Spørgsmålsfil; med --structure: mapper eller .expected.json-filer")
+    evaluate.add_argument("more", nargs="*", help=argparse.SUPPRESS)
+    evaluate.add_argument("--structure", action="store_true",
+                          help="Mål genfundne punkter, titler, organ, dato, sager, beslutninger mod mærkede referater")
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)

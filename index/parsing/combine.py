@@ -119,9 +119,8 @@ class Signals:
         between = second.index - first.index - 1
         if between <= 0:
             return -3.0
-        if between == 1:
-            return -1.0
-        return 0.5
+        # one line of text is a short item (common in association minutes); none at all is a list
+        return 0.25 if between == 1 else 0.5
 
 
 def _same_title(title: str, listed: str) -> bool:
@@ -258,7 +257,9 @@ def _read_item(signals: Signals, start: int, number: str, title: str, end: int, 
             break
         item.title, title_lines, i = joined, title_lines + 1, i + 1
     if listed and normalise(item.title).startswith(normalise(listed)) and len(item.title) > len(listed):
-        item.title = listed  # the heading line ran on into the next words; the contents page knows the title
+        rest = item.title[len(listed):].strip(" .:")
+        if section_heading(rest) or is_case_line(rest) or NOT_TITLE.search(rest):
+            item.title = listed  # the heading line ran on into the next element; the contents page knows the title
     while i < end and i in signals.case_lines:  # a case line under a title that ended early
         item.cases.extend(c for c in find_cases(texts[i]) if c not in item.cases)
         item.case_line = texts[i] if item.case_line is None else f"{item.case_line}\n{texts[i]}"
@@ -278,6 +279,13 @@ def _append_text(item: RawItem, line: Line) -> None:
     heading = section_heading(line.text)
     if heading:
         name, kind, rest = heading
+        last = item.sections[-1] if item.sections else None
+        if last is not None and not last.lines and last.kind == kind:
+            # 'Beslutning' then 'Udvalgets beslutning den 4. marts 2024': one section, the fuller name
+            last.name, last.heading, last.date = name, f"{last.heading}\n{line.text}", heading_date(name) or last.date
+            if rest:
+                last.lines.append(Line(rest, line.page))
+            return
         item.sections.append(RawSection(name, kind, line.page, heading=line.text, date=heading_date(name)))
         if rest:
             item.sections[-1].lines.append(Line(rest, line.page))

@@ -12,7 +12,10 @@ from index.parsing.cleaning import despace
 BODY_WORD = re.compile(
     r"(udvalg|byråd|kommunalbestyrelse|\bKKR\b|regionsråd|\w*råd(et)?\b|bestyrelse|borgerrepræsentation|"
     r"forening|generalforsamling|repræsentantskab|\bKL\b)", re.I)
-PERSON_LINE = re.compile(r"\([A-ZÆØÅ]{1,3}\)")
+MEETING_OF = re.compile(r"^(?:(?:fra|af|for)\s+)?(?:(?:det|et)\s+)?(?:ordinært|ekstraordinært)?\s*(?:møde|mødet)\s+"
+                        r"(?:i|for)\s+", re.I)
+BODY_LABEL = re.compile(r"^(?:udvalg|organ|forum|mødeforum|møde i)\s*:\s*(.+)$", re.I)
+PERSON_LINE = re.compile(r"[a-zæøå] \([A-ZÆØÅ]{1,2}\)")
 # a label line that gives something else than the body ('Mødested: Byrådssalen')
 LABEL = re.compile(r"^(mødested|sted|lokale|adresse|dato|tid|tidspunkt|mødetid|mødedato|start|slut|afholdt|"
                    r"deltagere|fraværende|afbud|til stede|referent|dirigent|medlemmer|indkaldt|emne|"
@@ -32,7 +35,7 @@ BODY_IN_LINE = (
     re.compile(r"\b(?:Byrådet|Kommunalbestyrelsen|Regionsrådet|Borgerrepræsentationen)(?:\s+i\s+[A-ZÆØÅ]\w+)?"),
     re.compile(r"\b[A-ZÆØÅ][\wæøå-]*(?:[,-]\s+[\wæøå-]+)*(?:\s+og\s+[A-ZÆØÅ]?[\wæøå-]*)?udvalget\b"
                r"(?:\s+for\s+[\wæøå ,-]+)?"),
-    re.compile(r"\bUdvalget\s+for\s+[\wæøå ,-]+?(?=\s*(?:\(|$|,|\d|den\b|møde))"),
+    re.compile(r"\bUdvalget\s+for\s+[\wæøå ,-]+?(?:\s*\([A-ZÆØÅ]{2,8}\))?(?=\s*$|\s+den\b|\s+\d|\s+møde)"),
     re.compile(r"\b(?:Grundejerforeningen|Foreningen|Andelsboligforeningen|Ejerforeningen|Beboerforeningen|"
                r"Idrætsforeningen)\s+[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*"),
     re.compile(r"\b[A-ZÆØÅ][\wæøå-]+\s+(?:Skoles?|Skoles)\s+[Ss]kolebestyrelse|\b[Ss]kolebestyrelsen\s+(?:på|ved)\s+"
@@ -65,15 +68,16 @@ def _fields(lines: list[str]) -> list[str]:
 def _body_from_line(text: str) -> str | None:
     """The body a line names, cut free of 'Referat fra …', dates and places."""
     line = NOISE.sub("", _clean(text))
-    line = re.sub(r"^(?:(?:fra|af)\s+)?(?:(?:det|et)\s+)?(?:ordinært|ekstraordinært)?\s*(?:møde|mødet)\s+(?:i|for)\s+",
-                  "", line, flags=re.I)
+    line = MEETING_OF.sub("", line)
     if not line or LABEL.match(line) or not BODY_WORD.search(line) or PERSON_LINE.search(line):
         return None
     for pattern in BODY_IN_LINE:
         match = pattern.search(line)
         if match:
             return match.group(0).strip(" ,.")
-    if len(line) <= 70 and not re.search(r"\d", line) and line[:1].isupper():
+    definite = len(line.split()) == 1 and line.endswith(("et", "en"))  # 'Skolebestyrelsen', not a menu's 'Udvalg'
+    if len(line) <= 70 and (len(line.split()) >= 2 or definite) and not re.search(r"\d", line) \
+            and line[:1].isupper():
         return line
     return None
 
@@ -81,14 +85,20 @@ def _body_from_line(text: str) -> str | None:
 def find_body(header_lines: list[str], front_lines: list[str], text: str, path: Path, title: str = "") -> str:
     """The issuing body, with its municipality or organisation where the document gives it."""
     lines = _fields([*header_lines, *front_lines[:15], title])
-    body = None
-    for line in lines:
-        if line and LABEL.match(_clean(line)):
-            continue
-        found = _body_from_line(line) if line else None
-        if found and not _owner(found):
-            body = found
-            break
+    found = [(i, b) for i, line in enumerate(lines) if line and not LABEL.match(_clean(line))
+             and (b := _body_from_line(line)) and not _owner(b)]
+    labelled = {b for line in [*header_lines, *front_lines[:30]] if (m := BODY_LABEL.match(line.strip()))
+                and (b := _body_from_line(m.group(1)))}
+    declared = set(_fields([title, *header_lines]))
+
+    def weight(entry: tuple[int, str]) -> tuple[float, int]:
+        index, name = entry
+        score = 2.0 * (name in labelled) + 2.0 * any(name in d for d in declared)
+        # a run of body names one under the other is a menu of committees, not this meeting's body
+        neighbours = sum(1 for j, other in found if abs(j - index) == 1 and other != name)
+        return (score - 1.5 * (neighbours > 0), -index)
+
+    body = max(found, key=weight)[1] if found else None
     owner = next((o for line in lines if line and (o := _owner(line))), None)
     if body is None:
         for pattern in BODY_IN_LINE:
@@ -116,9 +126,13 @@ def find_body(header_lines: list[str], front_lines: list[str], text: str, path: 
 def _with_owner(body: str, owner: str | None) -> str:
     """'Teknik- og Miljøudvalget' of 'Vejby Kommune' → 'Vejby Kommune, Teknik- og Miljøudvalget';
     'Byrådet' → 'Vejby Byråd'."""
-    if not owner or owner.split()[-1].lower() in body.lower().split() or owner.split()[0].lower() in body.lower():
+    if not owner:
         return body
-    name, kind = " ".join(owner.split()[:-1]), owner.split()[-1]
+    words = owner.split()
+    generic, name = (words[0], " ".join(words[1:])) if words[0] == "Region" else (words[-1], " ".join(words[:-1]))
+    if name.lower() in body.lower():
+        return body
+    kind = generic
     if owner.startswith("Region"):
         return f"{body}, {owner}"
     if kind == "Kommune" and body.lower() in DEFINITE_COUNCIL:

@@ -13,7 +13,7 @@ from index.parsing.meta import find_body, find_date, find_place, find_time
 from index.parsing.participants import parse_participants, participants_block, participants_from_sentences
 from index.parsing.readers import Limits, read_document
 from index.parsing.signals.cases import is_case_line
-from index.parsing.signals.headings import QUALIFIED
+from index.parsing.signals.headings import section_heading
 from index.types import AgendaItem, Line, Meeting, Section
 
 ATTACHMENT_MARK = re.compile(r"^\./\.\s*")
@@ -65,7 +65,7 @@ def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
     path = Path(path)
     document = read_document(path, limits or Limits())
     # item parts often start at a page's top: their case lines and headings recur there but are not furniture
-    cleaned = strip_running_lines(document.pages, protected=lambda text: QUALIFIED.match(text) or is_case_line(text))
+    cleaned = strip_running_lines(document.pages, protected=lambda text: section_heading(text) or is_case_line(text))
     lines = join_hyphenated(cleaned.lines)
     width = 0 if document.format in ("html", "docx") else typical_width(lines)
     structure = split_items(lines, document.outline, width)

@@ -13,7 +13,7 @@ ROLE_HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(desuden deltog|øvrige deltagere|fra administrationen|sekretariat|gæster)$", re.I), "øvrig"),
 )
 BLOCK_START = re.compile(
-    r"^(deltagerfortegnelse|deltagere|til stede|tilstede|mødedeltagere|fremmødte|afbud|fraværende)\b", re.I
+    r"^(deltagerfortegnelse|deltagere|til stede|tilstede|mødedeltagere|fremmødte|afbud|fraværende|medlemmer)\b", re.I
 )
 NAME = r"[A-ZÆØÅ][\w'’.-]*(?:\s+(?:[A-ZÆØÅ][\w'’.-]*|von|van|de|la|af))*"
 PERSON = re.compile(
@@ -51,7 +51,7 @@ def _balanced(lines: list[Line]) -> list[Line]:
 
 
 def _person(text: str, role: str) -> Participant | None:
-    match = PERSON.match(text.strip().rstrip(",;"))
+    match = PERSON.match(text.strip().rstrip(",;."))
     if not match or (match.group("extra") and not match.group("party") and not match.group("muni")):
         return None
     if " " not in match.group("name").strip() and not match.group("party"):

@@ -64,7 +64,8 @@ def _paragraph(element, word, pages: list[list[Line]]) -> None:
     breaks += sum(1 for _ in element.iter(f"{W}lastRenderedPageBreak"))
     if breaks and pages[-1]:
         pages.append([])
-    text = re.sub(r"\s+", " ", _text(element)).strip()
+    # tabs stay: a contents line is 'title<TAB>page'
+    text = re.sub(r"[^\S\t]+", " ", _text(element)).strip()
     if not text:
         return
     style_id = element.pPr.pStyle.val if element.pPr is not None and element.pPr.pStyle is not None else None

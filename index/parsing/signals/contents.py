@@ -12,6 +12,7 @@ from index.parsing.signals.numbering import Candidate
 from index.parsing.signals.outline import normalise
 
 # 'Godkendelse af dagsorden ........ 3', 'Godkendelse af dagsorden … 3', 'Godkendelse af dagsorden\t3'
+CONTENTS_HEADING = re.compile(r"^(indholdsfortegnelse|indhold|dagsorden|punkt\s*nr\.?\s+side)\b", re.I)
 LEADER_PAGE = re.compile(r"^(?P<title>.*?\S)\s*(?:\.{3,}|…+|_{3,}|\t+| {3,})\s*(?P<page>\d{1,4})$")
 
 
@@ -34,7 +35,8 @@ def find_contents(texts: list[str], candidates: list[Candidate]) -> Contents:
         if LEADER_PAGE.match(text.strip()):
             run.append(index)
             continue
-        if len(run) >= 3:
+        announced = bool(run) and any(CONTENTS_HEADING.match(t.strip()) for t in texts[max(0, run[0] - 3) : run[0]])
+        if len(run) >= 3 or announced:
             for line in run:
                 match = LEADER_PAGE.match(texts[line].strip())
                 title = match.group("title")

@@ -20,7 +20,7 @@ SECTION_KINDS: dict[str, str] = {
     "supplerende sagsfremstilling": "Sagsfremstilling", "problemstilling": "Sagsfremstilling",
     "fremstilling": "Sagsfremstilling", "redegørelse": "Sagsfremstilling", "sagen": "Sagsfremstilling",
     "beslutning": "Beslutning", "beslutninger": "Beslutning", "udvalgets beslutning": "Beslutning",
-    "afgørelse": "Beslutning", "protokol": "Beslutning", "protokollat": "Beslutning", "referat": "Beslutning",
+    "afgørelse": "Beslutning", "protokol": "Beslutning", "protokollat": "Beslutning", "referat": "Referat",
     "beslutning/referat": "Beslutning", "konklusion": "Beslutning",
     "resume": "Resume", "resumé": "Resume", "sammenfatning": "Resume", "formål": "Resume",
     "sagsforløb": "Sagsforløb", "bilag": "Bilag", "bilagsliste": "Bilag",

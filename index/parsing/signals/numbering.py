@@ -24,7 +24,7 @@ class Candidate:
     index: int
     number: str
     title: str
-    style: tuple[str, str, int, str, bool]
+    style: tuple[str, str, int, str]
     value: tuple[int, ...]
     explicit: bool
 
@@ -56,9 +56,8 @@ def candidate(index: int, text: str, heading_like: bool) -> Candidate | None:
         value = parts
     else:
         value = (ord(number) - ord("A") + 1,) if number <= "Z" else (27,)
-    padded = len(number.split(".")[0]) >= 2 and number.startswith("0")
     sep_class = "" if prefix else (sep if sep in (".", ")", ":") else "-" if sep else "")
-    style = (PREFIX_CLASS.get(prefix, prefix), "a" if letter else "d", len(value), sep_class, padded)
+    style = (PREFIX_CLASS.get(prefix, prefix), "a" if letter else "d", len(value), sep_class)
     return Candidate(index, number, title, style, value, bool(prefix))
 
 
