@@ -10,7 +10,12 @@ from index.parsing.cleaning import join_hyphenated, reflow, strip_running_lines,
 from index.parsing.combine import RawItem, RawSection, split_items
 from index.parsing.fallback import parts_without_agenda
 from index.parsing.meta import find_body, find_date, find_place, find_time
-from index.parsing.participants import parse_participants, participants_block, participants_from_sentences
+from index.parsing.participants import (
+    parse_participants,
+    participants_block,
+    participants_from_sentences,
+    trailing_block,
+)
 from index.parsing.readers import Limits, read_document
 from index.parsing.signals.cases import is_case_line
 from index.parsing.signals.headings import section_heading
@@ -77,11 +82,12 @@ def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
         block = participants_block(front)
         raw_items = parts_without_agenda(front[: len(front) - len(block)])
         front = block
-    block = participants_block(front)
+    front_block = participants_block(front)
+    block = front_block + trailing_block(raw_items)
     participants = parse_participants(block)
     participants += participants_from_sentences(front, raw_items, known={p.name for p in participants})
     # the block is the tail of the front matter; compare by position, equal lines may recur
-    rest = front[: len(front) - len(block)]
+    rest = front[: len(front) - len(front_block)]
     full_text = "\n".join(ln.text for ln in lines)
     front_texts = [ln.text for ln in structure.front]
     return Meeting(

@@ -104,6 +104,11 @@ ABSTAINED = re.compile(
     re.I)
 
 
+ROLE_SENTENCE = re.compile(
+    rf"(?P<name>{NAME})\s+(?:blev\s+(?:valgt|genvalgt)\s+)?som\s+(?P<role>dirigent|referent|ordstyrer)\b")
+ROLE_LINE = re.compile(rf"^(?P<role>dirigent|referent|ordstyrer|mødeleder|sekretær)\s*:\s*(?P<name>{NAME})\s*$", re.I)
+
+
 def _names(text: str) -> list[tuple[str, str | None]]:
     people = []
     for part in re.split(r",\s*|\s+og\s+", text.strip()):
@@ -128,6 +133,15 @@ def participants_from_sentences(front: list[Line], items, known: set[str]) -> li
                 if name not in seen:
                     seen.add(name)
                     found.append(Participant(name=name, party=party, municipality=None, role="afbud"))
+    for line in [*front, *(ln for item in items for s in item.sections for ln in s.lines)]:
+        # 'Dirigent: Bent Overgaard' under an association's minutes, 'Referent: …' on a front page
+        roles = [m for m in [ROLE_LINE.match(line.text.strip())] if m] + list(ROLE_SENTENCE.finditer(line.text))
+        for role in roles:
+            name = role.group("name").strip()
+            if name not in seen and " " in name:
+                seen.add(name)
+                found.append(Participant(name=name, party=None, municipality=None, role="øvrig",
+                                         note=role.group("role").lower()))
     for item in items:
         for section in item.sections:
             for line in section.lines:
@@ -137,3 +151,26 @@ def participants_from_sentences(front: list[Line], items, known: set[str]) -> li
                     found.append(Participant(name=name, party=match.group("party"), municipality=None,
                                              role="øvrig", note=note))
     return found
+
+
+def trailing_block(items) -> list[Line]:
+    """A participants list printed after the last item ('Deltagerfortegnelse' on the last page): its lines,
+    taken out of that item. Recognised by a block heading alone on its line and persons under it."""
+    if not items:
+        return []
+    last = items[-1]
+    lines = [(s, ln) for s in last.sections for ln in s.lines]
+    for index, (_, line) in enumerate(lines):
+        text = line.text.strip()
+        if not BLOCK_START.match(text) or len(text) > 40:
+            continue
+        following = [ln.text for _, ln in lines[index + 1 : index + 6]]
+        if sum(1 for t in following if _person(t, "deltager")) < 2:
+            continue
+        block = [ln for _, ln in lines[index:]]
+        cut = {id(ln) for ln in block}
+        for section in last.sections:
+            section.lines = [ln for ln in section.lines if id(ln) not in cut]
+        last.sections = [s for s in last.sections if s.lines or s.kind != "Tekst"]
+        return block
+    return []
