@@ -148,18 +148,13 @@ def split_items(lines: list[Line], outline: list[OutlineEntry] | None = None, wi
             return Structure(lines, [], numbered=False)
     items: list[RawItem] = []
     starts = [h[0] for h in heads]
-    group: str | None = None
     for position, (index, number, title) in enumerate(heads):
         end = starts[position + 1] if position + 1 < len(starts) else len(lines)
-        group_end = end
-        # a group heading ('1. Beslutningssager') before the next item belongs to that item, not this one
-        for g_index in sorted(groups):
-            if index < g_index < end:
-                group_end = min(group_end, g_index)
-        group = groups.get(_previous_group(groups, index), group) if groups else None
-        item = _read_item(signals, index, number, title, group_end, group)
-        items.append(item)
-    _apply_recurring_headings(items, lines, starts)
+        # a group heading ('2. Regionalpolitiske sager') before the next item is not this item's text
+        end = min([end, *(g for g in groups if index < g < end)])
+        group = groups.get(_previous_group(groups, index)) if groups else None
+        items.append(_read_item(signals, index, number, title, end, group))
+    _apply_recurring_headings(items)
     front = [ln for i, ln in enumerate(lines[: starts[0]]) if i not in groups]
     return Structure(front, items, numbered=numbered)
 
@@ -295,7 +290,7 @@ def _append_text(item: RawItem, line: Line) -> None:
     item.sections[-1].lines.append(line)
 
 
-def _apply_recurring_headings(items: list[RawItem], lines: list[Line], starts: list[int]) -> None:
+def _apply_recurring_headings(items: list[RawItem]) -> None:
     """Short lines that head text in several items are section headings too, whatever their word."""
     bodies = [[ln for s in item.sections for ln in s.lines] for item in items]
     recurring = recurring_headings(bodies)
