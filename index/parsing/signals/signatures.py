@@ -27,6 +27,9 @@ VOCABULARY = {
     "validering": re.compile(r"\bvalider(?:ing|et)\b|\bvalidation\b|\bverific(?:ation|ér|er)\b|\bhash\b", re.I),
 }
 MIN_KINDS = 3
+# words of the signing machinery itself; minutes that discuss signatures or MitID use the others
+TECHNICAL = ("nøgle", "certifikat", "serienummer", "pades", "revision", "validering")
+MIN_TECHNICAL = 2
 DATE = re.compile(rf"{ISO_DATE.pattern}|{NUMERIC_DATE.pattern}|{DANISH_DATE.pattern}", re.I)
 NAME = r"[A-ZÆØÅ][\w'’.-]+(?:\s+[A-ZÆØÅ][\w'’.-]+){1,4}"
 SIGNED_BY = re.compile(
@@ -38,7 +41,8 @@ ROLE_FIELD = re.compile(r"^\s*(?:rolle|role|titel|title|som)\s*:\s*(?P<role>.{2,
 
 def is_signature_page(lines: list[Line]) -> bool:
     text = "\n".join(line.text for line in lines)
-    return sum(1 for pattern in VOCABULARY.values() if pattern.search(text)) >= MIN_KINDS
+    kinds = {kind for kind, pattern in VOCABULARY.items() if pattern.search(text)}
+    return len(kinds) >= MIN_KINDS and len(kinds.intersection(TECHNICAL)) >= MIN_TECHNICAL
 
 
 def split_signature_pages(pages: list[list[Line]]) -> tuple[list[list[Line]], tuple[Signature, ...], list[int]]:
