@@ -123,6 +123,8 @@ def _print_answer(answer, as_json: bool) -> None:
     print(answer.answer)
     for number, citation in enumerate(answer.citations, start=1):
         print(f"  [{number}] {citation.as_text()}: »{citation.quote}«")
+        if citation.notice:
+            print(f"      Bemærk: {citation.notice}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -205,3 +205,15 @@ def test_messy_files_through_the_real_pipeline(tmp_path: Path, make_index):
         assert word not in answer.answer and all(word not in c.quote for c in answer.citations)
     answer = assistant.ask("Hvad er dokumentnøglen og serienummeret på certifikatet?", meeting="signeret-referat.pdf")
     assert "7QX2K" not in answer.answer and "48213377" not in answer.answer
+
+
+def test_citation_card_shows_the_notice_escaped():
+    from assistant.render import card
+    from assistant.types import Citation
+
+    citation = Citation("05.01.00-P20-1-24", "1", "Cykelsti", "Beslutning", 1, "Teknik", "2024-03-12", "a.pdf",
+                        "Godkendt.", 1.0, notice="side 2 kunne ikke læses <b>")
+    html = card(None, citation, 1)
+    assert 'Bemærk: side 2 kunne ikke læses &lt;b&gt;' in html and "kilde-handlinger" in html
+    assert "kilde-bemaerk" not in card(None, Citation(**{**citation.__dict__, "notice": None}), 1)
+    assert "notice" not in Citation(**{**citation.__dict__, "notice": None}).to_json()
