@@ -217,3 +217,34 @@ def test_citation_card_shows_the_notice_escaped():
     assert 'Bemærk: side 2 kunne ikke læses &lt;b&gt;' in html and "kilde-handlinger" in html
     assert "kilde-bemaerk" not in card(None, Citation(**{**citation.__dict__, "notice": None}), 1)
     assert "notice" not in Citation(**{**citation.__dict__, "notice": None}).to_json()
+
+
+def test_a_pdf_pypdf_refuses_whole_is_read_by_the_second_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import pypdf
+    from pypdf.errors import PdfReadError
+
+    def refuse(*args, **kwargs):
+        raise PdfReadError("Invalid Elementary Object")
+
+    monkeypatch.setattr(pypdf, "PdfReader", refuse)
+    meeting = parse_file(signed_pdf(tmp_path))
+    assert [i.number for i in meeting.items] == ["1", "2", "3"]
+    assert {s.name for s in meeting.signatures} == {"Karen Holm", "Peter Lund"}
+    assert any("reservemotoren" in w and "PdfReadError" in w for w in meeting.warnings)
+
+
+def test_file_notice_from_the_record():
+    from assistant.answering import file_notice
+    from index.store import MeetingRecord
+
+    def record(warnings: list[str]) -> MeetingRecord:
+        return MeetingRecord("m", "a.pdf", "s", "Udvalg", "2024-03-12", 3, 2, 4, "e5", 1,
+                             warnings=json.dumps(warnings))
+
+    assert file_notice(record([])) is None
+    assert file_notice(record(["Ingen dagsordenspunkter fundet; teksten er delt op."])) is None
+    skipped = [f"a.pdf: side {n} kunne ikke læses og er sprunget over" for n in (2, 5)]
+    assert file_notice(record(skipped)) == "siderne 2, 5 kunne ikke læses"
+    assert file_notice(record(["a.docx: Word-filen var beskadiget (zip-indholdsfortegnelsen manglede) og er "
+                               "repareret"])) == "filen var beskadiget og er repareret"
+    assert MeetingRecord("m", "a.pdf", "s", "U", "", 1, 1, 1, "e5", 1).warning_list == []
