@@ -102,6 +102,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Ingen referater i indekset.")
     for r in records:
         print(f"{r.date}  {r.body}  ({r.source}, {r.items} punkter, {r.chunks} tekststykker)")
+        for signature in r.signature_list:
+            role = f" ({signature['role']})" if signature.get("role") else ""
+            when = f" den {signature['date']}" if signature.get("date") else ""
+            print(f"    underskrevet af {signature['name']}{role}{when}")
+        for warning in r.warning_list:
+            print(f"    Bemærk: {warning}")
     return 0
 
 

@@ -248,3 +248,19 @@ def test_file_notice_from_the_record():
     assert file_notice(record(["a.docx: Word-filen var beskadiget (zip-indholdsfortegnelsen manglede) og er "
                                "repareret"])) == "filen var beskadiget og er repareret"
     assert MeetingRecord("m", "a.pdf", "s", "U", "", 1, 1, 1, "e5", 1).warning_list == []
+
+
+def test_meeting_list_shows_signers_and_warnings(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    from types import SimpleNamespace
+
+    from assistant import cli
+    from index.store import MeetingRecord
+
+    record = MeetingRecord("m", "a.pdf", "s", "Udvalget", "2024-03-12", 5, 3, 6, "e5", 1,
+                           warnings=json.dumps(["a.pdf: side 2 kunne ikke læses og er sprunget over"]),
+                           signatures=json.dumps([{"name": "Karen Holm", "date": "2024-03-14", "role": "Formand"}]))
+    monkeypatch.setattr(cli, "_index", lambda: SimpleNamespace(meetings=lambda: [record]))
+    assert cli.cmd_list(SimpleNamespace()) == 0
+    out = capsys.readouterr().out
+    assert "underskrevet af Karen Holm (Formand) den 2024-03-14" in out
+    assert "Bemærk: a.pdf: side 2 kunne ikke læses" in out
