@@ -84,10 +84,16 @@ def _fallback_document(path: Path, data: bytes, limits, reason: str) -> Document
     count = len(pdf)
     if count > limits.max_pages:
         raise MinutesError(path, f"PDF'en har {count} sider; højst {limits.max_pages} læses")
-    pages = [_pdfium_page(data, n, pdf) or [] for n in range(1, count + 1)]
+    pages: list[list[Line]] = []
+    warnings = [f"{path.name}: læst med reservemotoren (pypdf: {reason})"]
+    for number in range(1, count + 1):
+        lines = _pdfium_page(data, number, pdf)
+        if lines is None:
+            warnings.append(f"{path.name}: side {number} kunne ikke læses og er sprunget over")
+        pages.append(lines or [])
     if not any(line.text.strip() for page in pages for line in page):
         raise MinutesError(path, f"PDF'en er beskadiget eller afkortet ({reason})")
-    return Document(path, "pdf", pages, warnings=[f"{path.name}: læst med reservemotoren (pypdf: {reason})"])
+    return Document(path, "pdf", pages, warnings=warnings)
 
 
 class _SecondEngine:
@@ -129,6 +135,7 @@ def _unreadable(lines: list[Line]) -> bool:
 
 
 def _pdfium_page(data: bytes, number: int, pdf=None) -> list[Line] | None:
+    """The page's lines by pypdfium2; [] for a page without text, None when pdfium fails on it."""
     try:
         import pypdfium2 as pdfium
 
@@ -137,7 +144,7 @@ def _pdfium_page(data: bytes, number: int, pdf=None) -> list[Line] | None:
     except Exception:
         return None
     if not text.strip():
-        return None
+        return []
     return [Line(t, number) for t in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
