@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from assistant import participants as attendance
 from assistant.passages import sections_of
@@ -14,8 +15,10 @@ from assistant.types import Answer, Citation, RetrievedItem
 from index.catalog import MinutesIndex
 from index.dates import MONTHS
 from index.lexical import stems
-from index.store import StoredChunk
+from index.store import MeetingRecord, StoredChunk
 from index.types import PARTICIPANTS_ITEM
+
+SKIPPED_PAGE = re.compile(r"side (\d+) kunne ikke læses")
 
 
 def danish_date(iso: str) -> str:
@@ -153,7 +156,7 @@ class ExtractiveAnswerer:
                     break
             chosen.extend(self._continuation(chosen, same_item))
         chosen = sorted({id(c): c for c in chosen}.values(), key=lambda s: (s.sentence.position, s.sentence.start))
-        citations = citations_for(chosen)
+        citations = citations_for(chosen, retrieval.meetings)
         item = best.item
         body = "".join(self._group_text(chosen)).strip()
         framing = self.prompts.text(
@@ -290,11 +293,27 @@ class ExtractiveAnswerer:
             "sagsnummer", moede=f"{genitive(item.body)} møde {danish_date(item.date)}", punkt=item.item,
             titel=item.title, sag=", ".join(item.cases),
         )
-        return Answer(question, text, True, tuple(citations_for([entry])), retrieved_items(retrieval))
+        return Answer(question, text, True, tuple(citations_for([entry], retrieval.meetings)),
+                      retrieved_items(retrieval))
 
 
-def citations_for(chosen: list[Scored]) -> list[Citation]:
+def file_notice(record: MeetingRecord | None) -> str | None:
+    """What a citation card says when the file was not read whole: skipped pages, a repaired file."""
+    if record is None:
+        return None
+    warnings = record.warning_list
+    pages = [m.group(1) for w in warnings for m in [SKIPPED_PAGE.search(w)] if m]
+    notes = []
+    if pages:
+        notes.append(f"{'side' if len(pages) == 1 else 'siderne'} {', '.join(pages)} kunne ikke læses")
+    if any("repareret" in w for w in warnings):
+        notes.append("filen var beskadiget og er repareret")
+    return "; ".join(notes) or None
+
+
+def citations_for(chosen: list[Scored], meetings: list[MeetingRecord] | tuple = ()) -> list[Citation]:
     """One citation per run of adjacent sentences in one section; the quote is that exact span."""
+    records = {r.meeting_id: r for r in meetings}
     citations: list[Citation] = []
     runs: list[list[Scored]] = []
     for entry in chosen:
@@ -314,6 +333,6 @@ def citations_for(chosen: list[Scored]) -> list[Citation]:
             case=item.cases[0] if item.cases else None, item=item.item, title=item.title,
             section=first.sentence.section, page=first.sentence.page, meeting=item.body, date=item.date,
             source=item.source, quote=quote, score=round(max(e.score for e in run) / top, 3),
-            meeting_id=item.meeting_id,
+            meeting_id=item.meeting_id, notice=file_notice(records.get(item.meeting_id)),
         ))
     return citations

@@ -125,7 +125,8 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
         index = get_assistant().index
         await asyncio.to_thread(index.refresh)
         return [{"id": r.meeting_id, "body": r.body, "date": r.date, "source": r.source, "items": r.items,
-                 "pages": r.pages} for r in index.meetings()]
+                 "pages": r.pages, "warnings": r.warning_list, "signatures": r.signature_list}
+                for r in index.meetings()]
 
     @router.post("/api/meetings", summary="Upload og indekser referater", tags=["møder"])
     async def upload(request: Request) -> list[dict]:

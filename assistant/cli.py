@@ -102,6 +102,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Ingen referater i indekset.")
     for r in records:
         print(f"{r.date}  {r.body}  ({r.source}, {r.items} punkter, {r.chunks} tekststykker)")
+        for signature in r.signature_list:
+            role = f" ({signature['role']})" if signature.get("role") else ""
+            when = f" den {signature['date']}" if signature.get("date") else ""
+            print(f"    underskrevet af {signature['name']}{role}{when}")
+        for warning in r.warning_list:
+            print(f"    Bemærk: {warning}")
     return 0
 
 
@@ -123,6 +129,8 @@ def _print_answer(answer, as_json: bool) -> None:
     print(answer.answer)
     for number, citation in enumerate(answer.citations, start=1):
         print(f"  [{number}] {citation.as_text()}: »{citation.quote}«")
+        if citation.notice:
+            print(f"      Bemærk: {citation.notice}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

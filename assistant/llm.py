@@ -117,7 +117,7 @@ class GenerativeAnswerer:
             return _with_notice(fallback, self.prompts.text("llm_uden_kilder"), None)
         citations: list[Citation] = []
         for number in dict.fromkeys(used):
-            citations.extend(citations_for([by_number[number].entry]))
+            citations.extend(citations_for([by_number[number].entry], retrieval.meetings))
         return Answer(question, text, True, tuple(citations), retrieved_items(retrieval))
 
 

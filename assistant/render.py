@@ -45,7 +45,8 @@ def card(index: MinutesIndex, citation: Citation, number: int) -> str:
         f'<div class="kilde-punkt">{text(label)}</div>'
         f'<div class="kilde-meta">{text(meta)}</div>'
         f'<blockquote class="kilde-citat">{text(citation.quote)}</blockquote>'
-        f'<div class="kilde-handlinger">'
+        + (f'<div class="kilde-bemaerk">Bemærk: {text(citation.notice)}</div>' if citation.notice else "")
+        + f'<div class="kilde-handlinger">'
         f'<a class="kilde-link" href="{text(source_link(citation))}" target="_blank" rel="noopener noreferrer">'
         f"Åbn referatet på side {citation.page}</a>"
         f'<button type="button" class="kopier" data-tekst="{text(reference)}" '

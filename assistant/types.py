@@ -18,10 +18,14 @@ class Citation:
     quote: str
     score: float
     meeting_id: str = ""
+    # what the reader could not do with the file: "side 3 kunne ikke læses", "filen var beskadiget og er repareret"
+    notice: str | None = None
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("meeting_id")
+        if not self.notice:
+            data.pop("notice")
         return data
 
     def as_text(self) -> str:

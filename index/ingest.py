@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.catalog import MinutesIndex
@@ -80,6 +81,8 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
         meeting_id=meeting.id, source=meeting.source, sha256=meeting.sha256, body=meeting.body,
         date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),
         model=embedder.model_id, generation=new_generation(), stored_file=stored,
+        warnings=json.dumps(list(meeting.warnings), ensure_ascii=False),
+        signatures=json.dumps([asdict(s) for s in meeting.signatures], ensure_ascii=False),
     ))
     log.info("færdig %s", path.name)
     if previous is not None:

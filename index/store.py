@@ -39,6 +39,26 @@ class MeetingRecord:
     model: str
     generation: int
     stored_file: str = ""
+    # JSON lists (Chroma metadata holds scalars only): the reader's warnings (skipped pages, a repaired
+    # file) and the e-signatures ({"name", "date", "role"}) from the signature pages
+    warnings: str = "[]"
+    signatures: str = "[]"
+
+    @property
+    def warning_list(self) -> list[str]:
+        return _json_list(self.warnings)
+
+    @property
+    def signature_list(self) -> list[dict]:
+        return _json_list(self.signatures)
+
+
+def _json_list(text: str) -> list:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)

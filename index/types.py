@@ -58,6 +58,15 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """Who signed the minutes (an e-signature page), when (ISO date) and as what, where the page says."""
+
+    name: str
+    date: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     number: str
     title: str
@@ -92,6 +101,7 @@ class Meeting:
     warnings: tuple[str, ...] = field(default=())
     place: str | None = None
     time: str | None = None
+    signatures: tuple[Signature, ...] = ()
 
     @property
     def id(self) -> str:
@@ -129,4 +139,5 @@ class Meeting:
                 for i in self.items
             ],
             "warnings": list(self.warnings),
+            "signatures": [asdict(s) for s in self.signatures],
         }

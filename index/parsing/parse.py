@@ -19,6 +19,7 @@ from index.parsing.participants import (
 from index.parsing.readers import Limits, read_document
 from index.parsing.signals.cases import is_case_line
 from index.parsing.signals.headings import section_heading
+from index.parsing.signals.signatures import split_signature_pages
 from index.types import AgendaItem, Line, Meeting, Section
 
 ATTACHMENT_MARK = re.compile(r"^\./\.\s*")
@@ -69,8 +70,10 @@ def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
     """Read ``path`` (PDF, DOCX, .txt or .html) and return its Meeting; raises MinutesError."""
     path = Path(path)
     document = read_document(path, limits or Limits())
+    # e-signature and certificate pages appended by a signing service are not minutes: only their signers stay
+    minutes_pages, signatures, _ = split_signature_pages(document.pages)
     # item parts often start at a page's top: their case lines and headings recur there but are not furniture
-    cleaned = strip_running_lines(document.pages, protected=lambda text: section_heading(text) or is_case_line(text))
+    cleaned = strip_running_lines(minutes_pages, protected=lambda text: section_heading(text) or is_case_line(text))
     lines = join_hyphenated(cleaned.lines)
     width = 0 if document.format in ("html", "docx") else typical_width(lines)
     structure = split_items(lines, document.outline, width)
@@ -103,6 +106,7 @@ def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
         warnings=tuple(warnings),
         place=find_place(front_texts),
         time=find_time(front_texts),
+        signatures=signatures,
     )
 
 

@@ -94,18 +94,23 @@ def _repair(data: bytes) -> bytes | None:
             start = position + 30 + name_len + extra_len
             name = data[position + 30 : position + 30 + name_len].decode("utf-8", "replace")
             content = None
+            end = start
             try:
-                if method == 0 and not flags & 0x08:
+                if method == 0 and not flags & 0x08 and start + size <= len(data):
                     content = data[start : start + size]
+                    end = start + size
                 elif method == 8:
                     inflater = zlib.decompressobj(-15)
                     content = inflater.decompress(data[start:])
                     if not inflater.eof:
                         content = None
+                    else:
+                        # the next entry begins after this one's compressed bytes, not inside them
+                        end = len(data) - len(inflater.unused_data)
             except zlib.error:
                 content = None
             if content is not None and name and not name.endswith("/"):
                 rebuilt.writestr(name, content)
                 found = found or name == "word/document.xml"
-            position = data.find(b"PK\x03\x04", start)
+            position = data.find(b"PK\x03\x04", max(end, start))
     return out.getvalue() if found else None

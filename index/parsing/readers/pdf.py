@@ -49,15 +49,24 @@ def read_pdf(path: Path, data: bytes, limits) -> Document:
         raise MinutesError(path, "PDF'en har ingen sider")
     pages: list[list[Line]] = []
     warnings: list[str] = []
+    second = _SecondEngine(data)
     for number in range(1, count + 1):
+        lines: list[Line] = []
         try:
-            pages.append(_typeset_lines(reader.pages[number - 1], number))
+            page = reader.pages[number - 1]
+            damaged = _contents_missing(page)
+            lines = _typeset_lines(page, number)
         except errors:
-            lines = _pdfium_page(data, number)
-            if lines is None:
+            damaged = True
+        if damaged or _unreadable(lines):
+            # pypdf raised, found a broken page object, or gave no or garbled text: ask the second engine
+            rescued = second.page(number)
+            if rescued is not None and not _unreadable(rescued):
+                lines = rescued
+            elif damaged:
                 warnings.append(f"{path.name}: side {number} kunne ikke læses og er sprunget over")
                 lines = []
-            pages.append(lines)
+        pages.append(lines)
     if not any(line.text.strip() for page in pages for line in page):
         if len(warnings) == count:
             raise MinutesError(path, "PDF'en er beskadiget eller afkortet; ingen side kunne læses")
@@ -75,13 +84,58 @@ def _fallback_document(path: Path, data: bytes, limits, reason: str) -> Document
     count = len(pdf)
     if count > limits.max_pages:
         raise MinutesError(path, f"PDF'en har {count} sider; højst {limits.max_pages} læses")
-    pages = [_pdfium_page(data, n, pdf) or [] for n in range(1, count + 1)]
+    pages: list[list[Line]] = []
+    warnings = [f"{path.name}: læst med reservemotoren (pypdf: {reason})"]
+    for number in range(1, count + 1):
+        lines = _pdfium_page(data, number, pdf)
+        if lines is None:
+            warnings.append(f"{path.name}: side {number} kunne ikke læses og er sprunget over")
+        pages.append(lines or [])
     if not any(line.text.strip() for page in pages for line in page):
         raise MinutesError(path, f"PDF'en er beskadiget eller afkortet ({reason})")
-    return Document(path, "pdf", pages, warnings=[f"{path.name}: læst med reservemotoren (pypdf: {reason})"])
+    return Document(path, "pdf", pages, warnings=warnings)
+
+
+class _SecondEngine:
+    """pypdfium2, opened once and only when a page needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf = None
+        self.failed = False
+
+    def page(self, number: int) -> list[Line] | None:
+        if self.pdf is None and not self.failed:
+            try:
+                import pypdfium2 as pdfium
+
+                self.pdf = pdfium.PdfDocument(self.data)
+            except Exception:
+                self.failed = True
+        return None if self.pdf is None else _pdfium_page(self.data, number, self.pdf)
+
+
+def _contents_missing(page) -> bool:
+    """The page names a content stream that is not there (a damaged or truncated object)."""
+    if "/Contents" not in page:
+        return False
+    try:
+        return page.get_contents() is None
+    except Exception:
+        return True
+
+
+def _unreadable(lines: list[Line]) -> bool:
+    """No text, or mostly characters a font could not map (U+FFFD, control characters)."""
+    text = "".join("".join(line.text.split()) for line in lines)
+    if not text:
+        return True
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32))
+    return bad > 0.1 * len(text)
 
 
 def _pdfium_page(data: bytes, number: int, pdf=None) -> list[Line] | None:
+    """The page's lines by pypdfium2; [] for a page without text, None when pdfium fails on it."""
     try:
         import pypdfium2 as pdfium
 
@@ -89,6 +143,8 @@ def _pdfium_page(data: bytes, number: int, pdf=None) -> list[Line] | None:
         text = pdf[number - 1].get_textpage().get_text_range()
     except Exception:
         return None
+    if not text.strip():
+        return []
     return [Line(t, number) for t in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
