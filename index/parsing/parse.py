@@ -61,8 +61,12 @@ def _item(raw: RawItem, width: int) -> AgendaItem:
 
 
 def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
-    """Read ``path`` (PDF, DOCX, .txt or .html) and return its Meeting; raises MinutesError."""
+    """Read ``path`` (PDF, DOCX, .txt, .html or agenda-portal .json) and return its Meeting; raises MinutesError."""
     path = Path(path)
+    if path.suffix.lower() == ".json":  # an agenda portal's meeting JSON is already structured
+        from index.parsing.readers.portal_json import read_portal_file
+
+        return read_portal_file(path, limits or Limits())
     document = read_document(path, limits or Limits())
     # item parts often start at a page's top: their case lines and headings recur there but are not furniture
     cleaned = strip_running_lines(document.pages, protected=lambda text: section_heading(text) or is_case_line(text))
