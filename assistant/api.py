@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from assistant.config import Settings
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".html": "text/plain; charset=utf-8",
-               ".htm": "text/plain; charset=utf-8"}
+               ".htm": "text/plain; charset=utf-8", ".json": "application/json"}
 
 
 class Turn(BaseModel):

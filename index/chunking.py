@@ -41,6 +41,7 @@ class Chunk:
     model: str
     extra: dict = field(default_factory=dict)
     position: int = 0
+    access: str = "åben"
 
     @property
     def section(self) -> str:
@@ -56,6 +57,7 @@ class Chunk:
             "spans": json.dumps([asdict(s) for s in self.spans], ensure_ascii=False),
             "body": self.body, "date": self.date or "", "source": self.source, "sha256": self.sha256,
             "model": self.model, "extra": json.dumps(self.extra, ensure_ascii=False), "position": self.position,
+            "access": self.access,
         }
 
 
@@ -114,7 +116,7 @@ def _build(meeting: Meeting, item: AgendaItem, parts: list[tuple[Section, int, i
     return Chunk(
         id=digest[:32], meeting_id=meeting.id, text=text, item=item.number, title=item.title, cases=item.cases,
         pages=(min(pages), max(pages)), spans=tuple(spans), body=meeting.body, date=meeting.date,
-        source=meeting.source, sha256=meeting.sha256, model=model, extra=extra or {},
+        source=meeting.source, sha256=meeting.sha256, model=model, extra=extra or {}, access=item.access,
     )
 
 

@@ -67,8 +67,12 @@ def _item(raw: RawItem, width: int) -> AgendaItem:
 
 
 def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
-    """Read ``path`` (PDF, DOCX, .txt or .html) and return its Meeting; raises MinutesError."""
+    """Read ``path`` (PDF, DOCX, .txt, .html or agenda-portal .json) and return its Meeting; raises MinutesError."""
     path = Path(path)
+    if path.suffix.lower() == ".json":  # an agenda portal's meeting JSON is already structured
+        from index.parsing.readers.portal_json import read_portal_file
+
+        return read_portal_file(path, limits or Limits())
     document = read_document(path, limits or Limits())
     # e-signature and certificate pages appended by a signing service are not minutes: only their signers stay
     minutes_pages, signatures, _ = split_signature_pages(document.pages)

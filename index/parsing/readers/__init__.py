@@ -8,7 +8,7 @@ from pathlib import Path
 from index.errors import MinutesError
 from index.parsing.document import Document
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".docx", ".doc")
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".html", ".htm", ".docx", ".doc", ".json")
 
 
 @dataclass(frozen=True)
