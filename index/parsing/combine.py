@@ -179,10 +179,22 @@ def _groups(signals: Signals, chain: list[Candidate]) -> dict[int, str]:
     return groups
 
 
+def _capital_heads(signals: Signals) -> list[tuple[int, str, str]]:
+    """Plain text without numbers: headings written in capitals, each followed by running text."""
+    heads = []
+    for index, text in enumerate(signals.texts[:-1]):
+        letters = [c for c in text if c.isalpha()]
+        if (len(letters) >= 6 and text.isupper() and len(text) <= 100 and not section_heading(text)
+                and not signals.texts[index + 1].isupper()
+                and not (_is_document_title(text) and (index < 5 or len(text.split()) <= 2))):
+            heads.append((index, str(len(heads) + 1), text))
+    return heads if len(heads) >= 2 else []
+
+
 def _unnumbered_heads(signals: Signals) -> list[tuple[int, str, str]]:
     """Without numbers: the top level of headings the document declares or draws (position numbers them)."""
     if not signals.typed:
-        return []
+        return _capital_heads(signals)
     levels: dict[tuple, list[int]] = {}
     for index, line in enumerate(signals.lines):
         text = signals.texts[index]

@@ -9,9 +9,11 @@ from pathlib import Path
 from index.errors import MinutesError
 from index.parsing.parse import parse_file
 
+FUNCTION_WORDS = {"i", "ved", "af"}
+
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[\wæøå]+", text.casefold())
+    return [w for w in re.findall(r"[\wæøå]+", text.casefold()) if w not in FUNCTION_WORDS]
 
 
 def _norm(text: str) -> str:

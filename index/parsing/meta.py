@@ -36,8 +36,8 @@ BODY_IN_LINE = (
     re.compile(r"\b[A-ZÆØÅ][\wæøå-]*(?:[,-]\s+[\wæøå-]+)*(?:\s+og\s+[A-ZÆØÅ]?[\wæøå-]*)?udvalget\b"
                r"(?:\s+for\s+[\wæøå ,-]+)?"),
     re.compile(r"\bUdvalget\s+for\s+[\wæøå ,-]+?(?:\s*\([A-ZÆØÅ]{2,8}\))?(?=\s*$|\s+den\b|\s+\d|\s+møde)"),
-    re.compile(r"\b(?:Grundejerforeningen|Foreningen|Andelsboligforeningen|Ejerforeningen|Beboerforeningen|"
-               r"Idrætsforeningen)\s+[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*"),
+    re.compile(r"\b[A-ZÆØÅ][\wæøå]*(?:foreningen|selskabet)\s+[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*"
+               r"(?:,\s+afdeling\s+\d+(?:\s+[A-ZÆØÅ][\wæøå-]+)*)?"),
     re.compile(r"\b[A-ZÆØÅ][\wæøå-]+\s+(?:Skoles?|Skoles)\s+[Ss]kolebestyrelse|\b[Ss]kolebestyrelsen\s+(?:på|ved)\s+"
                r"[A-ZÆØÅ][\wæøå ]+"),
 )

@@ -107,16 +107,22 @@ def build_docx(source: Path, target: Path) -> Path:
     return target
 
 
-def build_all(out_dir: Path = BUILT) -> list[Path]:
+HOLDOUT = LAYOUTS / "holdout"
+
+
+def build_all(folder: Path = LAYOUTS) -> list[Path]:
+    """Build every source in ``folder`` into ``folder/built``."""
+    out_dir = folder / "built"
     out_dir.mkdir(parents=True, exist_ok=True)
     built = []
-    for source in sorted(LAYOUTS.glob("*.pdf.txt")):
+    for source in sorted(folder.glob("*.pdf.txt")):
         built.append(build_pdf(source, out_dir / source.name.removesuffix(".txt")))
-    for source in sorted(LAYOUTS.glob("*.docx.txt")):
+    for source in sorted(folder.glob("*.docx.txt")):
         built.append(build_docx(source, out_dir / source.name.removesuffix(".txt")))
     return built
 
 
 if __name__ == "__main__":
-    for path in build_all():
-        print(path.relative_to(LAYOUTS))
+    for folder in (LAYOUTS, HOLDOUT):
+        for path in build_all(folder):
+            print(path.relative_to(LAYOUTS))

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 NUMBER_LINE = re.compile(
-    r"^(?:(?P<prefix>Punkt|Pkt\.?|Ad|Dagsordenspunkt|Dagsordenpunkt|Dagsordenspkt\.?)\s*)?"
+    r"^(?:(?P<prefix>Punkt|Pkt\.?|Ad|Dagsordenspunkt|Dagsordenpunkt|Dagsordenspkt\.?|Sag\s+nr\.?)\s*)?"
     r"(?P<number>\d{1,4}(?:\.\d{1,3}){0,2}|[A-ZÆØ])"
     r"(?P<sep>\.(?=\s|$)|\.(?=[A-ZÆØÅ])|:|\)|\s+[-–]\s+|)\s*(?P<title>.*)$"
 )
 PREFIX_CLASS = {"punkt": "punkt", "pkt": "punkt", "pkt.": "punkt", "ad": "ad", "dagsordenspunkt": "punkt",
+                "sag nr": "sag", "sag nr.": "sag",
                 "dagsordenpunkt": "punkt", "dagsordenspkt": "punkt", "dagsordenspkt.": "punkt"}
 TITLE_START = re.compile(r"^[A-ZÆØÅ0-9\"”»«(§]")
 MAX_GAP = 3
@@ -34,12 +35,14 @@ def candidate(index: int, text: str, heading_like: bool) -> Candidate | None:
     match = NUMBER_LINE.match(text.strip())
     if not match:
         return None
-    prefix = (match.group("prefix") or "").lower()
+    prefix = re.sub(r"\s+", " ", (match.group("prefix") or "").lower())
     number, sep, title = match.group("number"), match.group("sep").strip(), match.group("title").strip()
     letter = number.isalpha()
     if prefix:
         if title and not TITLE_START.match(title) and not title[:1].isalpha():
             return None
+        if prefix.startswith("sag") and (letter or not title or sep == "/"):
+            return None  # 'Sag nr. 98/123' is a case number, not an item
     else:
         if letter and (sep not in (".", ":", ")") or not title):
             return None
