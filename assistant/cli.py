@@ -143,11 +143,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import evaluate, format_report
-    from assistant.service import get_assistant
+    from assistant.evaluation import evaluate_files, format_report
 
-    report = evaluate(get_assistant(), Path(args.questions), mode=args.mode)
-    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    report = evaluate_files([Path(p) for p in args.questions], split=args.split, mode=args.mode, scope=args.scope)
+    # the test half is for reporting figures; its individual misses are not shown
+    print(json.dumps(report, ensure_ascii=False) if args.json
+          else format_report(report, show_misses=args.split != "test"))
     return 0
 
 
@@ -184,8 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=None, help="Antal dagsordenspunkter i 'retrieved'")
     ask.add_argument("--chat", action="store_true", help="Interaktiv samtale i terminalen")
     ask.set_defaults(func=cmd_ask)
-    evaluate = sub.add_parser("eval", help="Mål kvaliteten på en spørgsmålsfil (jsonl)")
-    evaluate.add_argument("questions")
+    evaluate = sub.add_parser("eval", help="Mål kvaliteten på spørgsmålsfiler (jsonl)")
+    evaluate.add_argument("questions", nargs="+")
+    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                          help="Spørgsmålsbankens halvdel (ud fra id'et)")
+    evaluate.add_argument("--scope", choices=["own", "all"], default="own",
+                          help="Bankspørgsmål: kun eget dokument (standard) eller alle bankens dokumenter")
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
