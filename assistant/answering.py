@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from assistant import participants as attendance
 from assistant.passages import sections_of
@@ -19,6 +20,8 @@ from index.store import MeetingRecord, StoredChunk
 from index.types import PARTICIPANTS_ITEM
 
 SKIPPED_PAGE = re.compile(r"side (\d+) kunne ikke læses")
+DECIDED = re.compile(r"\b(besluttet|besluttede|vedtaget|vedtog|godkendt|godkendte|tiltrådt|tiltrådte|behandlet|"
+                     r"behandlede|bevilget|bevilgede|vedtaget)\b", re.I)
 
 
 def danish_date(iso: str) -> str:
@@ -72,10 +75,31 @@ class ExtractiveAnswerer:
             if entry.item.key in tried:
                 continue
             tried.append(entry.item.key)
-            ranked = [s for s in scored if s.item.key == entry.item.key]
+            ranked = self._lead_with_type(question, [s for s in scored if s.item.key == entry.item.key])
             if self._supported(question, retrieval, ranked):
                 return self._compose(question, kind, retrieval, ranked)
+            if kind.when and DECIDED.search(question) and self._supported(question, retrieval, ranked, typed=False):
+                return self._decided_on(question, retrieval, ranked)
         return self.not_found(question, retrieval)
+
+    @staticmethod
+    def _lead_with_type(question: str, ranked: list[Scored]) -> list[Scored]:
+        """The first sentence answers the question: the best sentence with the asked type leads when one is close."""
+        if not ranked or answers_type(question, ranked[:1]):
+            return ranked
+        typed = next((s for s in ranked if answers_type(question, [s])), None)
+        if typed is None or typed.score < ranked[0].score - 0.6:
+            return ranked
+        return [typed] + [s for s in ranked if s is not typed]
+
+    def _decided_on(self, question: str, retrieval: Retrieval, ranked: list[Scored]) -> Answer:
+        """'Hvornår blev … besluttet?' with no date in the item: the meeting that treated it is the answer."""
+        decision = QuestionKind(False, True, False, False, False, False, False, False)
+        answer = self._compose(question, decision, retrieval, ranked)
+        item = ranked[0].item
+        lead = self.prompts.text("besluttet_paa", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+                                 punkt=item.item)
+        return replace(answer, answer=f"{lead} {answer.answer}")
 
     # --- scoring ----------------------------------------------------------------------------
     def _unknown_topic(self, question: str, scored: list[Scored]) -> bool:
@@ -83,6 +107,8 @@ class ExtractiveAnswerer:
         vocabulary = self.index.lexical.vocabulary
         splitter = self.index.lexical.splitter
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
+        top = scored[0].item.key
+        item_words = set().union(*(w for s, w in zip(scored, sentences, strict=True) if s.item.key == top))
         # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
         bodies = {t for record in self.index.meetings() for t in stems(record.body)}
         for term in topic_terms(question):
@@ -93,6 +119,8 @@ class ExtractiveAnswerer:
             # "stemte" → "stem": an indexed word that is most of the term is the same word inflected
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
+            if present(term, item_words, splitter):
+                continue
             parts = splitter.parts(term)
             # an unseen compound counts as covered only when its parts stand together somewhere
             # ("taksten stiger" covers "takststigning"; "kommunale … valg" apart does not cover "kommunalvalg")
@@ -100,11 +128,11 @@ class ExtractiveAnswerer:
                 return True
         return False
 
-    def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored]) -> bool:
-        """Does this item really speak to the question? Term coverage, rank agreement, the answer's type."""
-        terms = topic_terms(question)
+    def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored], typed: bool = True) -> bool:
+        """Does this item speak to the question? Its subject, term coverage, rank agreement, the answer's type."""
+        terms = [t for t in topic_terms(question) if t not in self._body_words()]
         best = ranked[0]
-        if not answers_type(question, ranked[:3]):
+        if typed and not answers_type(question, ranked[:3]):
             return False
         if not terms or best.item.exact:
             return True
@@ -112,8 +140,14 @@ class ExtractiveAnswerer:
         item_terms: set[str] = set(splitter.expand(stems(best.item.title)))
         for entry in ranked:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
-        covered = [t for t in terms if t in item_terms or any(p in item_terms for p in splitter.parts(t))
-                   or any(w.startswith(t) for w in item_terms if len(t) >= 4)]
+        covered = [t for t in terms if present(t, item_terms, splitter)]
+        # the question's subject is its rarest word: an item without it does not answer, whatever else it shares
+        lexical = self.index.lexical
+        # (nouns and names, not short verbs: "send", "start" say little about which item is meant)
+        subjects = [t for t in terms if len(t) >= 6] or terms
+        rarest = min(subjects, key=lambda t: (lexical.document_frequency(t), -len(t)))
+        if rarest not in covered and len(rarest) >= 4:
+            return False
         coverage = len(covered) / len(terms)
         # a decision ("Godkendt.") rarely repeats its topic; the item's title does
         titled = bool(set(terms) & set(splitter.expand(stems(best.item.title))))
@@ -123,6 +157,9 @@ class ExtractiveAnswerer:
         if coverage >= 0.6 and evidence:
             return True
         return agree and coverage >= 0.5 and evidence
+
+    def _body_words(self) -> set[str]:
+        return {t for record in self.index.meetings() for t in stems(record.body)}
 
     def not_found(self, question: str, retrieval: Retrieval, notice: str | None = None) -> Answer:
         meetings = ", ".join(f"{r.body} {danish_date(r.date)}" for r in retrieval.meetings[:5])
@@ -309,6 +346,25 @@ def file_notice(record: MeetingRecord | None) -> str | None:
     if any("repareret" in w for w in warnings):
         notes.append("filen var beskadiget og er repareret")
     return "; ".join(notes) or None
+
+
+def present(term: str, words: set[str], splitter) -> bool:
+    """The term stands in ``words`` as itself, inflected (a short ending), or as a compound's parts; a word that
+    merely begins like it ('havner' for 'havne…' subjects) is not it."""
+    if term in words:
+        return True
+    parts = splitter.parts(term)
+    if parts and set(parts[:2]) <= words:
+        return True
+    if len(term) >= 9 and any(
+            any(w.startswith(term[:cut]) for w in words)
+            and any(w.startswith(term[cut:]) or w.endswith(term[cut:]) for w in words)
+            for cut in range(4, len(term) - 3)):
+        # a compound whose head begins one word of the item and whose tail is another ("mobil…" + "princip")
+        return True
+    return any(len(term) >= 4 and ((w.startswith(term) and len(w) - len(term) <= 2)
+                                   or (term.startswith(w) and len(w) >= 4 and len(term) - len(w) <= 2))
+               for w in words)
 
 
 def citations_for(chosen: list[Scored], meetings: list[MeetingRecord] | tuple = ()) -> list[Citation]:

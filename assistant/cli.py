@@ -155,17 +155,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from index.parsing.evaluation import evaluate_structure, format_structure_report
 
         labels: list[Path] = []
-        for name in [args.questions, *args.more]:
+        for name in args.questions:
             path = Path(name)
             labels.extend(sorted(path.glob("*.expected.json")) if path.is_dir() else [path])
         report = evaluate_structure(labels)
         print(json.dumps(report, ensure_ascii=False) if args.json else format_structure_report(report))
         return 1 if report["failed"] else 0
-    from assistant.evaluation import evaluate, format_report
-    from assistant.service import get_assistant
+    from assistant.evaluation import evaluate_files, format_report
 
-    report = evaluate(get_assistant(), Path(args.questions), mode=args.mode)
-    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    report = evaluate_files([Path(p) for p in args.questions], split=args.split, mode=args.mode, scope=args.scope)
+    # the test half is for reporting figures; its individual misses are not shown
+    print(json.dumps(report, ensure_ascii=False) if args.json
+          else format_report(report, show_misses=args.split != "test"))
     return 0
 
 
@@ -203,10 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--chat", action="store_true", help="Interaktiv samtale i terminalen")
     ask.set_defaults(func=cmd_ask)
     evaluate = sub.add_parser("eval", help="Mål kvaliteten på spørgsmål (jsonl) eller på strukturen (--structure)")
-    evaluate.add_argument("questions", help="Spørgsmålsfil; med --structure: mapper eller .expected.json-filer")
-    evaluate.add_argument("more", nargs="*", help=argparse.SUPPRESS)
+    evaluate.add_argument("questions", nargs="+",
+                          help="Spørgsmålsfiler; med --structure: mapper eller .expected.json-filer")
     evaluate.add_argument("--structure", action="store_true",
                           help="Mål genfundne punkter, titler, organ, dato, sager, beslutninger mod mærkede referater")
+    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                          help="Spørgsmålsbankens halvdel (ud fra id'et)")
+    evaluate.add_argument("--scope", choices=["own", "all"], default="own",
+                          help="Bankspørgsmål: kun eget dokument (standard) eller alle bankens dokumenter")
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)

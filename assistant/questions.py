@@ -20,6 +20,8 @@ CASE = re.compile(r"\b(sagsnummer\w*|sagsnr\w*|sag nr|journalnummer\w*|j\.\s?nr)
 WHO = re.compile(r"^\s*(hvem|hvilke personer|hvilken person)\b", re.I)
 WHERE = re.compile(r"^\s*hvor\s+(ligger|er|holdes|afholdes|findes)\b", re.I)
 LIST = re.compile(r"^\s*(hvilke|hvad var de|hvad er de|nævn)\b", re.I)
+VOTE = re.compile(r"\b(stemte|stemt|stemme\w*|afstemning\w*|stemmeafgivning)\b", re.I)
+STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|stillede sig|reaktion\w*)\b", re.I)
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
 REFERS_BACK = re.compile(
     r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|taksten|beslutningen|"
@@ -35,7 +37,9 @@ FRAMING = set(stems(
     "sagsnummer sagsnummeret sagsnr hvornår afholdes afholdt holdes næste forrige sidste første tal antal "
     "beløb koster pris ligger findes stor store størst større lille små mindre mindst høj høje højere lav lave "
     "lavere lang lange længe kort korte hurtig hurtigt samlet samlede hele helt præcis præcist egentlig egentligt "
-    "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle"
+    "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle "
+    "holdning holdningen mente mener syntes synes penge folk vi os år stemte stemt stemme stemmerne afstemning "
+    "afstemningen senest"
 ))
 
 
@@ -50,6 +54,8 @@ class QuestionKind:
     where: bool
     yes_no: bool
     listing: bool = False
+    vote: bool = False
+    stance: bool = False
 
     @property
     def name(self) -> str:
@@ -70,6 +76,8 @@ def classify(question: str) -> QuestionKind:
         where=bool(WHERE.search(question)),
         yes_no=bool(YES_NO.match(question)),
         listing=bool(LIST.match(question)),
+        vote=bool(VOTE.search(question)),
+        stance=bool(STANCE.search(question)),
     )
 
 

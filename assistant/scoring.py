@@ -23,6 +23,13 @@ CONTINUES = re.compile(
 AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
 PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 CANDIDATE_ITEMS = 3
+# how a vote is written down: "For stemte 13", "stemte imod", "47 for, 3 imod", "enstemmigt"
+VOTE_TEXT = re.compile(r"\b(for stemte|imod stemte|stemte (for|imod)|\d+ (stemmer )?(for|imod)|enstemmig\w*|undlod|"
+                       r"stemmer for|stemte \w+ imod)", re.I)
+# how a stance is written down: support, agreement, concern, recommendation
+STANCE_TEXT = re.compile(r"\b(opbakning|enig\w*|uenig\w*|tilslutning|positiv\w*|kritisk\w*|bekymr\w*|anbefal\w*|"
+                         r"ønske\w*|mente|mener|foreslog|prioritet\w*|tilfreds\w*|støtte\w*|imod|glæde\w*|"
+                         r"betænkelig\w*|modstand|skeptisk\w*|begejstr\w*)", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,10 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
     bonus = 0.0
     if kind.decision and sentence.kind == "Beslutning":
         bonus += 0.35
+    if kind.vote:
+        bonus += 0.5 if VOTE_TEXT.search(text) else -0.1
+    if kind.stance and STANCE_TEXT.search(text):
+        bonus += 0.3
     if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
         bonus += 0.3 if QUANTITY.search(text) else -0.2
     elif kind.amount:
