@@ -128,6 +128,21 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
                  "pages": r.pages, "warnings": r.warning_list, "signatures": r.signature_list}
                 for r in index.meetings()]
 
+    @router.get("/api/sager/{case:path}", summary="En sags historik", tags=["sager"])
+    async def case_history_route(case: str) -> dict:
+        """Every meeting that treated the case, oldest first, each with its verbatim decision (or null).
+
+        The path converter keeps case numbers with a slash (``/api/sager/12/27845`` or ``12%2F27845``) whole.
+        """
+        from index.cases import case_history
+
+        index = get_assistant().index
+        await asyncio.to_thread(index.maybe_refresh)
+        history = await asyncio.to_thread(case_history, index, case)
+        if not history.treatments:
+            raise HTTPException(404, f"Sagen {case.strip()} findes ikke i de indekserede referater.")
+        return history.to_json()
+
     @router.post("/api/meetings", summary="Upload og indekser referater", tags=["møder"])
     async def upload(request: Request) -> list[dict]:
         if not settings.api_token:

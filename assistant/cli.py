@@ -150,6 +150,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _case_listing(history) -> str:
+    lines = [f"Sag {history.case}: {len(history.treatments)} behandling{'er' if len(history.treatments) != 1 else ''}"]
+    for t in history.treatments:
+        lines.append(f"{t.date or 'ukendt dato'}  {t.body}, punkt {t.item}: {t.title}")
+        if t.decision is None:
+            lines.append("    Ingen beslutning" + (" (lukket punkt)" if t.access == "lukket" else ""))
+            continue
+        first = next((ln.strip() for ln in t.decision.text.splitlines() if ln.strip()), "")
+        lines.append(f"    {t.decision.section} (s. {t.decision.page}): {first}")
+    return "\n".join(lines)
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    from index.cases import case_history
+
+    history = case_history(_index(), args.case)
+    if not history.treatments:
+        print(f"Fejl: sagen {args.case.strip()} findes ikke i de indekserede referater", file=sys.stderr)
+        return 1
+    print(json.dumps(history.to_json(), ensure_ascii=False) if args.json else _case_listing(history))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.structure:
         from index.parsing.evaluation import evaluate_structure, format_structure_report
@@ -203,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=None, help="Antal dagsordenspunkter i 'retrieved'")
     ask.add_argument("--chat", action="store_true", help="Interaktiv samtale i terminalen")
     ask.set_defaults(func=cmd_ask)
+    case = sub.add_parser("sag", help="Vis en sags historik: hvert møde, der har behandlet den, ældste først")
+    case.add_argument("case", help="Sagsnummer (fx SAG-2023-01519, 12/27845, 24-009396) eller 'Lokalplan 1221'")
+    case.add_argument("--json", action="store_true")
+    case.set_defaults(func=cmd_case)
     evaluate = sub.add_parser("eval", help="Mål kvaliteten på spørgsmål (jsonl) eller på strukturen (--structure)")
     evaluate.add_argument("questions", nargs="+",
                           help="Spørgsmålsfiler; med --structure: mapper eller .expected.json-filer")

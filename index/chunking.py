@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
+from index.cases import case_keys
 from index.types import PARTICIPANTS_ITEM, AgendaItem, Meeting, Section
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9–\"»])")
@@ -49,7 +50,12 @@ class Chunk:
         return kinds.pop() if len(kinds) == 1 else ""
 
     def metadata(self) -> dict:
-        """Flat metadata for Chroma: every field a later stage needs, nothing it must re-derive."""
+        """Metadata for Chroma: every field a later stage needs, nothing it must re-derive.
+
+        ``case_keys`` (the normalised case numbers, or a plan number of the title) is the only list: a case
+        history is then one ``$contains`` filter. Chroma takes no empty list, so an item without keys has none.
+        """
+        keys = case_keys(self.title, self.cases) if self.item != PARTICIPANTS_ITEM else []
         return {
             "meeting_id": self.meeting_id, "item": self.item, "title": self.title,
             "cases": "|".join(self.cases), "section": self.section,
@@ -57,7 +63,7 @@ class Chunk:
             "spans": json.dumps([asdict(s) for s in self.spans], ensure_ascii=False),
             "body": self.body, "date": self.date or "", "source": self.source, "sha256": self.sha256,
             "model": self.model, "extra": json.dumps(self.extra, ensure_ascii=False), "position": self.position,
-            "access": self.access,
+            "access": self.access, **({"case_keys": keys} if keys else {}),
         }
 
 

@@ -104,6 +104,8 @@ class ChromaStore:
         # one record whose value changes with every commit or removal: readers poll it instead of every record
         self.state = client.get_or_create_collection(f"{name}-state", embedding_function=None)
         self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+        # the chunk metadata holds one list, ``case_keys`` (see index.cases), which Chroma itself accepts
+        self.vectors.flat_metadata = False
 
     # --- meetings -------------------------------------------------------------------------
     def records(self) -> list[MeetingRecord]:
