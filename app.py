@@ -191,12 +191,21 @@ def ensure_sample(assistant: Assistant) -> None:
 
 
 def serve(host: str | None = None, port: int | None = None, ingest_sample: bool = False) -> None:
+    import time
+
     import uvicorn
 
     settings = get_settings()
+    started = time.perf_counter()
     assistant = Assistant(settings)
+    opened = time.perf_counter() - started
     if ingest_sample:
         ensure_sample(assistant)
+    # the first question must not pay for loading the model: warm up once, before listening
+    warm = assistant.warm_up()
+    print(f"Indeks åbnet på {opened:.1f} s (heraf BM25 {assistant.index.lexical_seconds:.1f} s), "
+          f"model varmet op på {warm.get('model', 0):.1f} s, første søgning {warm['retrieval']:.2f} s"
+          .replace(".", ","), flush=True)
     app = create_app(settings, assistant)
     host, port = host or settings.host, port or settings.port
     print(f"referat kører på http://{host}:{port}/  (widget: /widget, API: /api/ask, dokumentation: /docs)")

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         "auto",
         description="'auto' (bf16 where the CPU has it, else fp32), 'torch' (fp32), 'torch-bf16' or 'onnx-int8'",
     )
+    query_backend: str = Field(
+        "onnx", description="'onnx' (questions in fp32 on onnxruntime, no PyTorch) or 'torch' (as passages)",
+    )
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded store")
     chroma_port: int = Field(8000, description="Chroma server port")
     collection: str = Field("referat", description="Chroma collection name")

@@ -23,7 +23,7 @@ def index_config(settings: Settings) -> IndexConfig:
         data_dir=settings.data_dir, model=settings.embed_model, model_cache=settings.model_cache,
         collection=settings.collection, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
         batch_size=settings.embed_batch_size, chunk_words=settings.chunk_words, max_file_mb=settings.max_upload_mb,
-        backend=settings.embed_backend,
+        backend=settings.embed_backend, query_backend=settings.query_backend,
     )
 
 
@@ -37,6 +37,17 @@ class Assistant:
         self.llm = make_llm(self.settings) if self.settings.llm_base_url else None
         self.generative = GenerativeAnswerer(self.llm, self.prompts, self.extractive) if self.llm else None
         self._lock = threading.Lock()
+
+    def warm_up(self) -> dict[str, float]:
+        """Load what the first question would otherwise wait for, once, and say how long each part took."""
+        timings = {}
+        warm = getattr(self.index.embedder, "warm_up", None)
+        if warm is not None:
+            timings["model"] = warm()
+        started = time.perf_counter()
+        self.retrieve("Hvad blev besluttet om budgettet?")  # Chroma's query path, stemmer, BM25; no LLM
+        timings["retrieval"] = time.perf_counter() - started
+        return timings
 
     def retrieve(self, question: str, k: int | None = None, meeting: str | None = None) -> Retrieval:
         return self.retriever.retrieve(question, k or self.settings.top_k, meeting)
