@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -221,7 +221,7 @@ def source_router(get_assistant: Callable) -> APIRouter:
 
 
 # paths the README documents; each also answers with a trailing slash
-SLASH_TOLERANT = ("/api/", "/kilde/", "/docs/", "/redoc/", "/openapi.json/")
+SLASH_TOLERANT = ("/api/", "/kilde/", "/docs/", "/openapi.json/")
 
 
 def install_trailing_slashes(app: FastAPI) -> None:
@@ -240,7 +240,9 @@ def install_trailing_slashes(app: FastAPI) -> None:
 
 
 def install_offline_docs(app: FastAPI) -> None:
-    """Swagger UI and ReDoc from files shipped in a Python package (fastapi-offline), never from a CDN."""
+    """Swagger UI from files shipped in a Python package (fastapi-offline), never from a CDN.
+
+    ReDoc is not offered: its page loads a logo from the vendor's CDN."""
     import fastapi_offline
 
     static = Path(fastapi_offline.__file__).parent / "static"
@@ -254,15 +256,5 @@ def install_offline_docs(app: FastAPI) -> None:
             swagger_js_url=f"{root}/dokumentation-filer/swagger-ui-bundle.js",
             swagger_css_url=f"{root}/dokumentation-filer/swagger-ui.css",
             swagger_favicon_url=f"{root}/dokumentation-filer/favicon.png",
-        )
-        return HTMLResponse(page.body.decode().replace("<html>", '<html lang="da">', 1))
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        page = get_redoc_html(
-            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} – API-dokumentation",
-            redoc_js_url=f"{root}/dokumentation-filer/redoc.standalone.js",
-            redoc_favicon_url=f"{root}/dokumentation-filer/favicon.png", with_google_fonts=False,
         )
         return HTMLResponse(page.body.decode().replace("<html>", '<html lang="da">', 1))
