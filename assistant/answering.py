@@ -306,13 +306,13 @@ class ExtractiveAnswerer:
         spans = json.loads(chunk.metadata["spans"])
         block = chunk.text[spans[0]["start"] : spans[0]["end"]]
         citations = [
-            Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section="Deltagere",
+            Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section=heading,
                      page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
                      source=record.source, quote=block[start:end], score=1.0, meeting_id=record.meeting_id)
-            for start, end in attendance.quote_lines(block, chosen, role)
+            for start, end, heading in attendance.quote_blocks(block, chosen, role)
         ]
         text = self.prompts.text(
-            "deltagere", moede=moede, antal=str(len(chosen)), rolle=attendance.ROLE_LABELS[role],
+            "deltagere", moede=moede, antal=attendance.count_word(len(chosen)), rolle=attendance.ROLE_LABELS[role],
             afgraensning=where, navne="; ".join(p.describe() for p in chosen),
         )
         return text, citations

@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from assistant.scope import Scope
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
 from index.lexical import stems
@@ -113,10 +114,18 @@ class Retriever:
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
 
-    def retrieve(self, question: str, k: int = 5, meeting: str | None = None) -> Retrieval:
+    def retrieve(self, question: str, k: int = 5, meeting: str | None = None,
+                 within: Scope | None = None) -> Retrieval:
+        """`meeting` picks one meeting; `within` (organ and/or period) restricts the meetings searched."""
         self.index.maybe_refresh()
         records = self.index.meetings()
         notes: list[str] = []
+        if within is not None:
+            allowed = within.meeting_ids(records)
+            records = [r for r in records if r.meeting_id in allowed]
+            if not records:
+                return Retrieval(question, [], [], notes=[within.empty_note()])
+        everything = len(self.index.meetings())
         scope = records
         if meeting:
             scope = find_meeting(records, meeting)
@@ -133,7 +142,7 @@ class Retriever:
             # the date chose the meeting; left in, it would pull every chunk that mentions a date
             search_text = strip_dates(question)
         meeting_ids = {r.meeting_id for r in scope}
-        restricted = meeting_ids if len(scope) < len(records) else None
+        restricted = meeting_ids if len(scope) < everything else None
 
         cases = [c.upper() if c.upper().startswith("SAG-") else c for c in CASE_IN_QUESTION.findall(question)]
         items_named = ITEM_IN_QUESTION.findall(question)

@@ -14,6 +14,7 @@ from assistant.config import Settings, get_settings
 from assistant.llm import GenerativeAnswerer, make_llm
 from assistant.prompts import PromptBook
 from assistant.retrieval import Retrieval, Retriever
+from assistant.scope import Scope
 from assistant.types import Answer
 from index.catalog import IndexConfig, MinutesIndex
 
@@ -49,8 +50,9 @@ class Assistant:
         timings["retrieval"] = time.perf_counter() - started
         return timings
 
-    def retrieve(self, question: str, k: int | None = None, meeting: str | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, k or self.settings.top_k, meeting)
+    def retrieve(self, question: str, k: int | None = None, meeting: str | None = None,
+                 within: Scope | None = None) -> Retrieval:
+        return self.retriever.retrieve(question, k or self.settings.top_k, meeting, within)
 
     def condense(self, question: str, history: list[dict] | None) -> str:
         if self.llm is not None:
@@ -58,11 +60,11 @@ class Assistant:
         return condense_without_llm(question, history)
 
     def stream(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
-               k: int | None = None) -> Iterator[str | Answer]:
+               k: int | None = None, within: Scope | None = None) -> Iterator[str | Answer]:
         """Text deltas (LLM only), then the final Answer with timings."""
         started = time.perf_counter()
         standalone = self.condense(question, history)
-        retrieval = self.retrieve(standalone, k, meeting)
+        retrieval = self.retrieve(standalone, k, meeting, within)
         retrieved_at = time.perf_counter()
         final: Answer | None = None
         if self.generative is not None:
@@ -82,9 +84,9 @@ class Assistant:
         yield replace(final, question=question, timings_ms=timings)
 
     def respond(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
-                k: int | None = None) -> Answer:
+                k: int | None = None, within: Scope | None = None) -> Answer:
         """Answer one question (with an optional conversation); the JSON is the `ask --json` contract."""
-        events = list(self.stream(question, history, meeting, k))
+        events = list(self.stream(question, history, meeting, k, within))
         return events[-1]
 
     def ask(self, question: str, meeting: str | None = None, k: int | None = None) -> Answer:
