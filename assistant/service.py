@@ -23,7 +23,7 @@ def index_config(settings: Settings) -> IndexConfig:
         data_dir=settings.data_dir, model=settings.embed_model, model_cache=settings.model_cache,
         collection=settings.collection, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
         batch_size=settings.embed_batch_size, chunk_words=settings.chunk_words, max_file_mb=settings.max_upload_mb,
-        backend=settings.embed_backend,
+        backend=settings.embed_backend, ocr_max_pages=settings.ocr_max_pages, ocr_timeout=settings.ocr_timeout,
     )
 
 

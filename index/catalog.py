@@ -24,6 +24,8 @@ class IndexConfig:
     chunk_words: int = 130
     max_file_mb: int = 50
     backend: str = "auto"
+    ocr_max_pages: int = 200
+    ocr_timeout: float = 1800.0
 
 
 REFRESH_SECONDS = 2.0

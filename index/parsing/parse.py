@@ -66,10 +66,11 @@ def _item(raw: RawItem, width: int) -> AgendaItem:
     )
 
 
-def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
-    """Read ``path`` (PDF, DOCX, .txt or .html) and return its Meeting; raises MinutesError."""
+def parse_file(path: Path, limits: Limits | None = None, ocr_progress=None) -> Meeting:
+    """Read ``path`` (PDF, DOCX, .txt or .html) and return its Meeting; raises MinutesError.
+    ``ocr_progress(done, total)`` is called per page while scanned pages are OCR'd."""
     path = Path(path)
-    document = read_document(path, limits or Limits())
+    document = read_document(path, limits or Limits(), ocr_progress)
     # e-signature and certificate pages appended by a signing service are not minutes: only their signers stay
     minutes_pages, signatures, _ = split_signature_pages(document.pages)
     # item parts often start at a page's top: their case lines and headings recur there but are not furniture
@@ -107,6 +108,8 @@ def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
         place=find_place(front_texts),
         time=find_time(front_texts),
         signatures=signatures,
+        ocr_pdf=document.ocr_pdf,
+        ocr_pages=document.ocr_pages,
     )
 
 
