@@ -268,10 +268,12 @@ class ExtractiveAnswerer:
                                      afgraensning=where), []
         spans = json.loads(chunk.metadata["spans"])
         block = chunk.text[spans[0]["start"] : spans[0]["end"]]
+        page = int(chunk.metadata.get("page_start", 0))
         citations = [
             Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section="Deltagere",
-                     page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
-                     source=record.source, quote=block[start:end], score=1.0, meeting_id=record.meeting_id)
+                     page=page, meeting=record.body, date=record.date, source=record.source,
+                     quote=block[start:end], score=1.0, meeting_id=record.meeting_id,
+                     notice=file_notice(record, page))
             for start, end in attendance.quote_lines(block, chosen, role)
         ]
         text = self.prompts.text(

@@ -99,7 +99,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)
         _drop_original(index, previous)
-    warning = f"{path.name}: {' '.join(meeting.warnings)}" if meeting.warnings else None
+    # reader warnings already name the file
+    notes = [w.removeprefix(f"{path.name}: ") for w in meeting.warnings]
+    warning = f"{path.name}: {' '.join(notes)}" if notes else None
     return IngestResult(str(path), REPLACED if previous else NEW, meeting=f"{meeting.body} {meeting.date}",
                         items=len(meeting.items), chunks=len(chunks), message=warning)
 

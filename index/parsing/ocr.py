@@ -84,7 +84,7 @@ def run_ocr(path: Path, data: bytes, pages: list[int], *, max_pages: int, timeou
         source.write_bytes(data)
         command = [
             sys.executable, "-m", "ocrmypdf", "--plugin", str(PLUGIN), "-l", LANGUAGE,
-            "--mode", "force", "--pages", ",".join(str(p) for p in sorted(pages)),
+            "--mode", "force", "--rasterizer", "pypdfium", "--pages", ",".join(str(p) for p in sorted(pages)),
             "--jobs", str(jobs), "--optimize", "0", "--output-type", "pdf", "--tesseract-oem", "1",
             "--tesseract-timeout", str(max(30, int(timeout))),
             str(source), str(target),
