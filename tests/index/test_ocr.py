@@ -125,10 +125,27 @@ def test_shared_questions_are_answered_from_the_scan_with_citations_on_the_right
 
 
 @needs_ocr
-def test_mixed_file_is_read_page_by_page(tmp_path, embedder, sample_meeting):
-    """Pages 1-10 keep their text layer, pages 11-20 are scans: only those are OCR'd."""
+def test_mixed_file_is_read_page_by_page_while_questions_are_answered(tmp_path, embedder, sample_meeting, scanned):
+    """Pages 1-10 keep their text layer, pages 11-20 are scans: only those are OCR'd. Meanwhile another index
+    answers questions: OCR runs in its own process, off the question path."""
+    import threading
+    import time
+
     scan = write_scan(SAMPLE_PDF, tmp_path / "blandet.pdf", text_pages=list(range(1, 11)))
-    assistant, results, progress = _ingest_scan(tmp_path, embedder, scan)
+    outcome: list = []
+    worker = threading.Thread(target=lambda: outcome.append(_ingest_scan(tmp_path, embedder, scan)))
+    worker.start()
+    other, _, _ = scanned
+    answered_during_ocr = 0
+    while worker.is_alive() and answered_during_ocr < 3:
+        started = time.perf_counter()
+        answer = other.ask("Hvem blev udpeget som KKR Nordjyllands repræsentant i den nationale politiske "
+                           "udviklingsgruppe for Klimaalliancen?")
+        assert "Per Bach Laursen" in answer.answer and time.perf_counter() - started < 30
+        answered_during_ocr += worker.is_alive()
+    worker.join()
+    assert answered_during_ocr >= 1
+    assistant, results, progress = outcome[0]
     assert [r.status for r in results] == ["ny"]
     record = assistant.index.meetings()[0]
     assert record.ocr_page_list == list(range(11, 21))
