@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -58,6 +59,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     config = index.config
     limits = Limits(max_bytes=config.max_file_mb * 1024 * 1024, ocr_max_pages=config.ocr_max_pages,
                     ocr_timeout=config.ocr_timeout)
+    known = _already_indexed(index, path, limits)
+    if known is not None:
+        return known  # before parsing: a scan is not OCR'd again on every run over an archive
     try:
         meeting = parse_file(path, limits, (lambda done, total: ocr_progress(path, done, total))
                              if ocr_progress else None)
@@ -104,6 +108,24 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     warning = f"{path.name}: {' '.join(notes)}" if notes else None
     return IngestResult(str(path), REPLACED if previous else NEW, meeting=f"{meeting.body} {meeting.date}",
                         items=len(meeting.items), chunks=len(chunks), message=warning)
+
+
+def _already_indexed(index: MinutesIndex, path: Path, limits: Limits) -> IngestResult | None:
+    """The file's exact content is indexed already (under this name or another): nothing to read."""
+    try:
+        if not path.is_file() or path.stat().st_size > limits.max_bytes:
+            return None
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # the reader names the problem
+    same = next((r for r in index.store.records_for(sha256, path.name) if r.sha256 == sha256), None)
+    if same is None:
+        return None
+    if same.source == path.name:
+        return IngestResult(str(path), UNCHANGED, meeting=f"{same.body} {same.date}", items=same.items,
+                            chunks=same.chunks)
+    return IngestResult(str(path), DUPLICATE, meeting=f"{same.body} {same.date}",
+                        message=f"{path.name}: samme indhold som {same.source}, allerede indekseret")
 
 
 def _keep_file(index: MinutesIndex, path: Path, sha256: str, data: bytes) -> str:

@@ -96,6 +96,13 @@ def test_scan_is_read_by_ocr_with_the_same_items_and_cases(scanned, sample_meeti
     assert [i.cases for i in meeting.items] == [i.cases for i in sample_meeting.items]
     assert [i.pages[0] for i in meeting.items] == [i.pages[0] for i in sample_meeting.items]
     assert meeting.date == sample_meeting.date
+    # ingesting the same scan again is recognised by its content before any OCR
+    from index.ingest import ingest_paths
+
+    again: list = []
+    scan = Path(results[0].path)
+    rerun = ingest_paths(assistant.index, [scan], ocr_progress=lambda *args: again.append(args))
+    assert [r.status for r in rerun] == ["uændret"] and rerun[0].items == 11 and again == []
 
 
 def _on_page(quote: str, page: int, pages: dict[int, set[str]]) -> bool:
