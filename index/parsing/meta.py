@@ -28,7 +28,7 @@ DEFINITE_COUNCIL = {"byrådet": "Byråd", "kommunalbestyrelsen": "Kommunalbestyr
 STAMP = re.compile(r"\b(?:udskrevet|printet|dannet|genereret|opdateret|offentliggjort|publiceret|udsendt)\b"
                    r"[^\n\d]{0,12}\d{1,4}[./-]\d{1,2}[./-]\d{2,4}", re.I)
 NOISE = re.compile(r"^(referat|dagsorden|beslutningsprotokol|protokol|mødereferat)\b[\s:–-]*", re.I)
-# the document kind after the body's name, where OCR joined a header's two fields ('KKR NORDJYLLAND REFERAT')
+# the document kind after the body's name, where OCR joined a header's two fields ('VEJBY BYRÅD REFERAT')
 TRAILING_NOISE = re.compile(r"[\s:–-]+(referat|dagsorden|beslutningsprotokol|protokol|mødereferat)$", re.I)
 MEETING_KIND = re.compile(r"\b((?:ordinær|ekstraordinær)e?\s+generalforsamling|generalforsamling)\b", re.I)
 BODY_IN_LINE = (

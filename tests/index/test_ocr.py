@@ -95,7 +95,7 @@ def test_scan_is_read_by_ocr_with_the_same_items_and_cases(scanned, sample_meeti
     assert len(meeting.items) == 11
     assert [i.cases for i in meeting.items] == [i.cases for i in sample_meeting.items]
     assert [i.pages[0] for i in meeting.items] == [i.pages[0] for i in sample_meeting.items]
-    assert meeting.date == sample_meeting.date
+    assert (meeting.body, meeting.date) == (sample_meeting.body, sample_meeting.date)
     # ingesting the same scan again is recognised by its content before any OCR
     from index.ingest import ingest_paths
 
@@ -221,3 +221,10 @@ def test_page_list_and_citation_notice():
     assert file_notice(record, 3) == "tekst fra OCR"
     assert file_notice(record, 2) is None
     assert MeetingRecord("m", "a.pdf", "s", "U", "", 1, 1, 1, "e5", 1).ocr_page_list == []
+
+
+def test_a_header_joined_by_ocr_still_names_the_body():
+    from index.parsing.meta import _body_from_line
+
+    assert _body_from_line("VEJBY BYRÅD REFERAT") == "VEJBY BYRÅD"
+    assert _body_from_line("Teknik- og Miljøudvalget - Dagsorden") == "Teknik- og Miljøudvalget"
