@@ -210,7 +210,12 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
                 progress(len(done) / len(paths),
                          desc=f"{len(done)} af {len(paths)} filer indekseret ({Path(result.path).name}){upcoming}")
 
-            outcome = ingest_paths(assistant.index, paths, progress=step)
+            def ocr_page(path: Path, page: int, pages: int) -> None:
+                # a scan is OCR'd page by page: the bar moves within the file
+                progress((len(done) + page / max(pages, 1)) / len(paths),
+                         desc=f"OCR af {path.name}: side {page} af {pages}")
+
+            outcome = ingest_paths(assistant.index, paths, progress=step, ocr_progress=ocr_page)
             rows = [[Path(r.path).name, r.status, r.meeting or "", r.items, r.message or ""] for r in outcome]
             table, choices = listing()
             failed = sum(1 for r in outcome if r.status == "fejlet")

@@ -305,10 +305,12 @@ class ExtractiveAnswerer:
                                      afgraensning=where), []
         spans = json.loads(chunk.metadata["spans"])
         block = chunk.text[spans[0]["start"] : spans[0]["end"]]
+        page = int(chunk.metadata.get("page_start", 0))
         citations = [
             Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section=heading,
-                     page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
-                     source=record.source, quote=block[start:end], score=1.0, meeting_id=record.meeting_id)
+                     page=page, meeting=record.body, date=record.date, source=record.source,
+                     quote=block[start:end], score=1.0, meeting_id=record.meeting_id,
+                     notice=file_notice(record, page))
             for start, end, heading in attendance.quote_blocks(block, chosen, role)
         ]
         text = self.prompts.text(
@@ -334,13 +336,16 @@ class ExtractiveAnswerer:
                       retrieved_items(retrieval))
 
 
-def file_notice(record: MeetingRecord | None) -> str | None:
-    """What a citation card says when the file was not read whole: skipped pages, a repaired file."""
+def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | None:
+    """What a citation card says when the file was not read whole: skipped pages, a repaired file, and for a
+    cited page of a scan that its text came from OCR (the reader should check the page image)."""
     if record is None:
         return None
     warnings = record.warning_list
     pages = [m.group(1) for w in warnings for m in [SKIPPED_PAGE.search(w)] if m]
     notes = []
+    if page is not None and page in record.ocr_page_list:
+        notes.append("tekst fra OCR")
     if pages:
         notes.append(f"{'side' if len(pages) == 1 else 'siderne'} {', '.join(pages)} kunne ikke læses")
     if any("repareret" in w for w in warnings):
@@ -389,6 +394,6 @@ def citations_for(chosen: list[Scored], meetings: list[MeetingRecord] | tuple = 
             case=item.cases[0] if item.cases else None, item=item.item, title=item.title,
             section=first.sentence.section, page=first.sentence.page, meeting=item.body, date=item.date,
             source=item.source, quote=quote, score=round(max(e.score for e in run) / top, 3),
-            meeting_id=item.meeting_id, notice=file_notice(records.get(item.meeting_id)),
+            meeting_id=item.meeting_id, notice=file_notice(records.get(item.meeting_id), first.sentence.page),
         ))
     return citations

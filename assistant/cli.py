@@ -105,7 +105,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     index = _index()
     paths = [Path(p) for p in args.paths]
     bar = tqdm(desc="Indekserer", unit=" fil", disable=args.quiet or not sys.stderr.isatty())
-    results = ingest_paths(index, paths, progress=lambda r: bar.update(1))
+
+    def ocr_page(path: Path, done: int, total: int) -> None:
+        bar.set_postfix_str(f"OCR af {path.name}: side {done} af {total}", refresh=True)
+
+    def file_done(result) -> None:
+        bar.set_postfix_str("", refresh=False)
+        bar.update(1)
+
+    results = ingest_paths(index, paths, progress=file_done, ocr_progress=ocr_page)
     bar.close()
     counts: dict[str, int] = {}
     for result in results:

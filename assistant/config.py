@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     frame_ancestors: str = Field("'self'", description="Sites allowed to frame /widget (CSP)")
     max_question_chars: int = Field(1000, description="Longest accepted question")
     max_upload_mb: int = Field(50, description="Largest accepted minutes file")
+    ocr_max_pages: int = Field(200, description="Scanned pages OCR'd per file; more and the file is refused")
+    ocr_timeout: float = Field(1800.0, description="Seconds OCR of one file may take before it is stopped")
     max_body_kb: int = Field(64, description="Largest accepted JSON request body for /api/ask")
     max_concurrent: int = Field(16, description="Questions answered at once; more wait in the queue")
     max_queue: int = Field(64, description="Questions allowed to wait; beyond that the API says 'prøv igen'")

@@ -246,6 +246,18 @@ def run_greve(folder: Path, embedder) -> dict:
     }
     row.update(measure_server(data, greve_questions()))
     return row
+def ocr_rate(pages: tuple[int, ...] = (4, 5, 6, 7)) -> dict:
+    """OCR pages/s on a small scan of the sample (200 dpi, turned 1°, blurred), through the ingest's own OCR
+    call; next to the text-PDF ingest rate of the same run it says how much slower a scanned archive goes in."""
+    from index.parsing.ocr import missing, run_ocr
+    from tests.support.scan import write_scan
+
+    if missing():
+        return {"ocr_missing": missing()}
+    scan = write_scan(ROOT / "sample" / "kkr-nordjylland-2023-04-28.pdf", WORK / "scan.pdf", pages=list(pages))
+    result = run_ocr(scan, scan.read_bytes(), list(range(1, len(pages) + 1)), max_pages=len(pages), timeout=1800)
+    rate = len(pages) / result.seconds
+    return {"ocr_pages": len(pages), "ocr_pages_per_s": round(rate, 3), "ocr_s_per_20_pages": round(20 / rate, 1)}
 
 
 FAST_PATHS = ("torch-bf16", "onnx-int8")
@@ -306,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="server memory only, at this size, with stand-in passage vectors (quick)")
     parser.add_argument("--skip-encode-paths", action="store_true",
                         help="leave out the side-by-side comparison of passage encoders (slow)")
+    parser.add_argument("--ocr-only", action="store_true", help="only OCR pages/s next to the model's encode rate")
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes + ([args.meetings] if args.meetings else [])))
 
@@ -327,6 +340,11 @@ def main(argv: list[str] | None = None) -> int:
         (ROOT / "bench" / "results-greve.json").write_text(json.dumps(greve, ensure_ascii=False, indent=2) + "\n")
         print_greve(greve)
         return 0
+    if args.ocr_only:
+        encode = encode_rate(embedder, sample_texts, sample=160)
+        ocr = ocr_rate()
+        print(json.dumps({"encode_chunks_per_s": round(encode, 1), **ocr}, ensure_ascii=False))
+        return 0
     rows = [run_size(n, embedder) for n in sizes]
     start = cold_start(WORK / f"data-{sizes[0]}", "Hvad besluttede udvalget om budgettet?")
     rss_rows = [stand_in_rss(args.rss_meetings, embedder)] if args.rss_meetings else []
@@ -340,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.greve:
         result["greve"] = run_greve(args.greve, embedder)
     largest_rss = max([*rows, *rss_rows], key=lambda r: r["meetings"])
+    result.update(ocr_rate())
+    if "ocr_pages_per_s" in result:
+        result["ocr_vs_text_ingest_pages"] = round(
+            result["ocr_pages_per_s"] / min(r["ingest_pages_per_s"] for r in rows), 3)
     targets = {
         "ingest ≥ 80 % af modellens encode": result["ingest_vs_encode"] >= 0.8,
         "query p95 største/mindste ≤ 2": result["p95_growth"] <= 2.0,
@@ -375,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
     for backend, path in result.get("encode_paths", {}).items():
         print(f"  {backend}: {path['speedup']}× fp32, min. cosinus {path['min_cosine_to_fp32']}, "
               f"hybrid {path['quality']['hybrid']}, dense {path['quality']['dense']}")
+    if "ocr_pages_per_s" in result:
+        print(f"OCR (dansk Tesseract, {result['ocr_pages']} skannede sider): {result['ocr_pages_per_s']} sider/s, "
+              f"{result['ocr_s_per_20_pages']} s for 20 sider; {result['ocr_vs_text_ingest_pages']}× "
+              f"tekst-PDF-indlæsningens sider/s, modellen {rows[0]['encode_chunks_per_s']} tekststykker/s")
+    else:
+        print(f"OCR ikke målt: {result['ocr_missing']} mangler")
     for name, held in targets.items():
         print(f"{'OK ' if held else 'NEJ'} {name}")
     return 0

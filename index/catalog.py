@@ -25,6 +25,8 @@ class IndexConfig:
     max_file_mb: int = 50
     backend: str = "auto"
     query_backend: str = "onnx"
+    ocr_max_pages: int = 200
+    ocr_timeout: float = 1800.0
 
 
 REFRESH_SECONDS = 2.0

@@ -44,10 +44,16 @@ class MeetingRecord:
     # file) and the e-signatures ({"name", "date", "role"}) from the signature pages
     warnings: str = "[]"
     signatures: str = "[]"
+    # JSON list of the pages whose text came from OCR (a scanned file)
+    ocr_pages: str = "[]"
 
     @property
     def warning_list(self) -> list[str]:
         return _json_list(self.warnings)
+
+    @property
+    def ocr_page_list(self) -> list[int]:
+        return [p for p in _json_list(self.ocr_pages) if isinstance(p, int)]
 
     @property
     def signature_list(self) -> list[dict]:
