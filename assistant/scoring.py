@@ -155,7 +155,9 @@ class SentenceVectors:
                 self._chunks.move_to_end(chunk_id)
         missing = [s for s in sentences if known is None or s.start not in known]
         if missing:
-            vectors = self.embedder.embed_passages([s.text for s in missing])
+            # e5's symmetric use ('query: ' on both sides) keeps sentences on the question encoder, which needs
+            # no PyTorch; passage vectors would load the ingest model on the question path
+            vectors = [self.embedder.embed_query(s.text) for s in missing]
             known = dict(known or {})
             known.update({s.start: np.asarray(v, dtype=np.float32) for s, v in zip(missing, vectors, strict=True)})
             with self._lock:
