@@ -26,6 +26,7 @@ def index_config(settings: Settings) -> IndexConfig:
         batch_size=settings.embed_batch_size, chunk_words=settings.chunk_words, max_file_mb=settings.max_upload_mb,
         backend=settings.embed_backend, query_backend=settings.query_backend,
         ocr_max_pages=settings.ocr_max_pages, ocr_timeout=settings.ocr_timeout,
+        chroma_timeout=settings.chroma_timeout,
     )
 
 

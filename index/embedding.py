@@ -108,6 +108,11 @@ class Embedder:
         return self.name
 
     @property
+    def loaded(self) -> bool:
+        """The question path is in memory (what a server needs before it takes traffic)."""
+        return bool(self._queries) or self._model is not None
+
+    @property
     def max_tokens(self) -> int:
         return int(self._loaded().max_seq_length or 512)
 

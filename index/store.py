@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import Chunk
+from index.guard import Guard, bound_http_client
 
 PAGE = 500
 GRACE_SECONDS = 3600
@@ -83,15 +84,22 @@ def collection_name(base: str, model: str) -> str:
     return f"{base}-{slug}-{digest}"[:63]
 
 
-def open_client(data_dir: Path, host: str | None, port: int):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def open_client(data_dir: Path, host: str | None, port: int, guard: Guard):
+    """A client whose every call is bounded by ``guard`` (connecting too: chromadb asks the server at once)."""
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if host:
-        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+    def connect():
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if host:
+            client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            bound_http_client(client, guard.timeout)
+            return client
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+
+    return guard.wrap(guard.call(connect))
 
 
 class ChromaStore:
