@@ -315,11 +315,15 @@ def main(argv: list[str] | None = None) -> int:
     from index.errors import EngineError
 
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    if args.command != "serve" and not getattr(args, "verbose", False):
-        # an engine failure is said once, below, as one Danish line; the details are for --verbose and servers
-        for name in ("index.guard", "index.catalog", "index.ingest"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+    root = logging.getLogger()
+    if not root.handlers and args.command != "serve":  # a command of its own (the server sets up its log)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        if not getattr(args, "verbose", False):
+            # an engine failure is said once, below, as one Danish line; the details are for --verbose
+            handler.addFilter(lambda record: record.levelno >= logging.ERROR
+                              or not record.name.startswith(("index.guard", "index.catalog", "index.ingest")))
+        root.addHandler(handler)
     try:
         return args.func(args)
     except EngineError as exc:

@@ -87,10 +87,11 @@ def collection_name(base: str, model: str) -> str:
 def open_client(data_dir: Path, host: str | None, port: int, guard: Guard):
     """A client whose every call is bounded by ``guard`` (connecting too: chromadb asks the server at once)."""
 
-    def connect():
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    # imported here, not in the bounded call: a cold import on a busy machine can take longer than the bound
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
 
+    def connect():
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if host:
             client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
