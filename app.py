@@ -310,7 +310,10 @@ def serve(host: str | None = None, port: int | None = None, ingest_sample: bool 
     assistant = Assistant(settings)
     opened = time.perf_counter() - started
     if ingest_sample:
-        ensure_sample(assistant)
+        try:
+            ensure_sample(assistant)
+        except EngineError as exc:
+            print(f"Eksempelreferatet blev ikke indekseret: {exc}", flush=True)
     # the first question must not pay for loading the model: warm up once, before listening
     warm = assistant.warm_up()
     print(f"Indeks åbnet på {opened:.1f} s (heraf BM25 {assistant.index.lexical_seconds:.1f} s), "

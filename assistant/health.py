@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from assistant.service import Assistant
+if TYPE_CHECKING:  # `referat status --url` only reads a server's report: no index, no model
+    from assistant.service import Assistant
 
 RETRY_AFTER_SECONDS = 5
 

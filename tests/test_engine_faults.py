@@ -24,7 +24,7 @@ from index.catalog import IndexConfig, MinutesIndex
 from index.errors import UNAVAILABLE, IngestAborted, StoreUnavailable
 from index.ingest import ingest_paths
 from tests.conftest import FIXTURES, ROOT
-from tests.support.server import AppServer, ChromaServer
+from tests.support.server import AppServer, ChromaServer, free_port
 
 pytestmark = [pytest.mark.integration]
 
@@ -62,18 +62,20 @@ def comparable(answer: dict) -> tuple:
 
 
 def answers_again(app: AppServer, question: str, within: float) -> tuple[float, list]:
-    """Seconds until a whole burst is answered, and that burst's answers."""
-    started = time.monotonic()
+    """Seconds from now until the first burst that starts is answered by every client, and its answers.
+
+    Measured to the burst's start: how long a burst of 8 then takes is the machine's load, not recovery."""
+    recovered = time.monotonic()
     seen = []
     while True:
+        started = time.monotonic() - recovered
         results = burst(app, question)
         codes = assert_answer_or_unavailable(results)
-        took = time.monotonic() - started
-        seen.append((round(took, 1), codes))
+        seen.append((round(started, 1), [round(t, 1) for _, t in results], codes))
         if codes == [200] * CLIENTS:
-            assert took < within, seen
-            return took, [r.json() for r, _ in results]
-        assert took < within, f"svarer stadig ikke: {seen}"
+            assert started < within, seen
+            return started, [r.json() for r, _ in results]
+        assert started < within, f"svarer stadig ikke: {seen}"
         time.sleep(0.2)
 
 
@@ -82,6 +84,11 @@ def readyz(app: AppServer) -> httpx.Response:
 
 
 def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedder, caplog):
+    # the command line against a Chroma that is not there, in the background while the rest runs
+    nowhere = {**os.environ, "REFERAT_DATA_DIR": str(tmp_path / "cli"), "REFERAT_CHROMA_HOST": "127.0.0.1",
+               "REFERAT_CHROMA_PORT": str(free_port()), "REFERAT_CHROMA_TIMEOUT": str(TIMEOUT)}
+    cli = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", ASK_AARHUS], env=nowhere, cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     chroma = ChromaServer(tmp_path / "chroma").start()
     app = AppServer(tmp_path / "app" / "data", ingest_sample=False, env={
         "REFERAT_CHROMA_HOST": "127.0.0.1", "REFERAT_CHROMA_PORT": str(chroma.port),
@@ -122,23 +129,23 @@ def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedd
         shutil.copytree(chroma.path, backup)  # a stopped server's directory is a consistent backup
 
         # Chroma down: the Danish 503 for every client, the CLI says one line, /readyz flips to 503
-        env = {**os.environ, "REFERAT_DATA_DIR": str(tmp_path / "cli"), "REFERAT_CHROMA_HOST": "127.0.0.1",
-               "REFERAT_CHROMA_PORT": str(chroma.port), "REFERAT_CHROMA_TIMEOUT": str(TIMEOUT)}
-        cli = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", ASK_AARHUS], env=env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert set(assert_answer_or_unavailable(burst(app, ASK_AARHUS))) == {503}
-        down = readyz(app)
+        status = subprocess.Popen([sys.executable, "-m", "assistant.cli", "status", "--url", app.base],
+                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with ThreadPoolExecutor(1) as side:
+            probe = side.submit(readyz, app)
+            assert set(assert_answer_or_unavailable(burst(app, ASK_AARHUS))) == {503}
+            down = probe.result()
         assert down.status_code == 503 and down.json()["components"]["chroma"]["ok"] is False
         assert down.json()["components"]["model"]["ok"] is True
         assert httpx.get(f"{app.base}/healthz").json() == {"status": "ok"}
-        out, err = cli.communicate(timeout=120)
-        assert cli.returncode != 0 and out == ""
-        assert err.strip().splitlines() == [f"Fejl: {UNAVAILABLE}"]
+        out, _ = status.communicate(timeout=120)
+        assert status.returncode == 1 and out.splitlines()[0] == "Klar: nej"
+        assert any(line.startswith("Chroma: svarer ikke (server 127.0.0.1:") for line in out.splitlines())
 
         # back (same data): answers within 5 s, nothing of the interrupted file visible, a re-run completes it
         chroma.start()
         took, answers = answers_again(app, ASK_AARHUS, within=5)
-        print(f"\nefter genstart svarede alle {CLIENTS} klienter efter {took:.1f} s")
+        print(f"\nefter genstart fik alle {CLIENTS} klienter svar i en runde, der startede efter {took:.1f} s")
         assert all(comparable(a) == before for a in answers)
         assert readyz(app).status_code == 200
         index.refresh()
@@ -150,13 +157,15 @@ def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedd
         # stalled (SIGSTOP): every client gets the 503 within the bound, /readyz too; SIGCONT: answers again
         chroma.pause()
         try:
-            assert set(assert_answer_or_unavailable(burst(app, ASK_AARHUS))) == {503}
-            stalled = readyz(app)
+            with ThreadPoolExecutor(1) as side:
+                probe = side.submit(readyz, app)
+                assert set(assert_answer_or_unavailable(burst(app, ASK_AARHUS))) == {503}
+                stalled = probe.result()
             assert stalled.status_code == 503 and stalled.elapsed.total_seconds() < TIMEOUT + 10
         finally:
             chroma.resume()
         took, answers = answers_again(app, ASK_AARHUS, within=5)
-        print(f"efter SIGCONT svarede alle {CLIENTS} klienter efter {took:.1f} s")
+        print(f"efter SIGCONT fik alle {CLIENTS} klienter svar i en runde, der startede efter {took:.1f} s")
         assert all(comparable(a) == before for a in answers)
         assert readyz(app).status_code == 200
 
@@ -178,6 +187,12 @@ def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedd
         assert restored() is not None
         gone = httpx.post(f"{app.base}/api/ask", json={"question": ASK_ODSHERRED}, timeout=30).json()
         assert all(c["source"] != ODSHERRED.name for c in gone["citations"])
+
+        out, err = cli.communicate(timeout=120)
+        assert cli.returncode == 3 and out == ""
+        assert err.strip().splitlines() == [f"Fejl: {UNAVAILABLE}"]  # one Danish line, no traceback
     finally:
         app.stop()
         chroma.stop()
+        if cli.poll() is None:
+            cli.kill()
