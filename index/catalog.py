@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -34,6 +35,8 @@ class IndexConfig:
 
 
 log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class IndexHealth:
     reachable: bool
@@ -93,9 +96,9 @@ class MinutesIndex:
         self._checked = 0.0
         self._version: str | None = None
         self._full_check = 0.0
+        self._refreshing = False
         self.lexical = LexicalIndex([], [])
         self.lexical_seconds = 0.0  # loading or rebuilding the lexical index at the last change (start-up report)
-        self.last_failure: str | None = None  # why the engine last failed, for /readyz and `referat status`
         try:
             self.refresh()
         except StoreUnavailable as exc:
@@ -107,16 +110,23 @@ class MinutesIndex:
     def store(self) -> ChromaStore:
         """The Chroma collections, opened on first use: the engine may be down when the process starts."""
         if self._store is None:
-            with self._lock:
+            with self._locked(self.config.chroma_timeout):
                 if self._store is None:
                     config = self.config
-                    try:
-                        client = open_client(config.data_dir, config.chroma_host, config.chroma_port, self.guard)
-                        self._store = ChromaStore(client, collection_name(config.collection, self.embedder.model_id))
-                    except StoreUnavailable as exc:
-                        self.last_failure = exc.cause
-                        raise
+                    client = open_client(config.data_dir, config.chroma_host, config.chroma_port, self.guard)
+                    self._store = ChromaStore(client, collection_name(config.collection, self.embedder.model_id))
         return self._store
+
+    @contextlib.contextmanager
+    def _locked(self, wait: float | None = None):
+        """The refresh lock; a question waits no longer than one Chroma call may take: while a stalled engine
+        holds one question inside, the others must still get their answer (the 503) within the bound."""
+        if not self._lock.acquire(timeout=-1 if wait is None else wait):
+            raise StoreUnavailable(f"Chroma svarede ikke inden for {wait:g} s")
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     @property
     def loaded(self) -> bool:
@@ -130,23 +140,13 @@ class MinutesIndex:
         compared every minute, in case a writer died between committing and bumping the version.
         """
         now = time.monotonic()
-        if self.loaded and now - self._checked < REFRESH_SECONDS:
-            return
+        if self.loaded and (now - self._checked < REFRESH_SECONDS or self._refreshing):
+            return  # checked a moment ago, or another question is bringing it in line: answer from what we have
         if (self.loaded and self._version is not None and now - self._full_check < FULL_CHECK_SECONDS
-                and self._read(self.store.version) == self._version):
+                and self.store.version() == self._version):
             self._checked = now
             return
-        self.refresh()
-
-    def _read(self, call, *args):
-        """A Chroma read whose failure is remembered for the health report."""
-        try:
-            result = call(*args)
-        except StoreUnavailable as exc:
-            self.last_failure = exc.cause
-            raise
-        self.last_failure = None
-        return result
+        self.refresh(wait=self.config.chroma_timeout)
 
     @property
     def lexical_dir(self) -> Path:
@@ -157,16 +157,16 @@ class MinutesIndex:
     def files_dir(self) -> Path:
         return self.config.data_dir / "files"
 
-    def refresh(self, force: bool = False) -> bool:
+    def refresh(self, force: bool = False, wait: float | None = None) -> bool:
         """Reload meeting records and, when the collection changed, the lexical index. True if changed.
 
         Nothing is assigned until every read succeeded: a read that fails half-way (the engine went away)
         must not leave a new version next to old records, or the change would not be seen for a minute.
         """
-        with self._lock:
+        with self._locked(wait), self._marked_refreshing():
             # read before the records: a change that lands in between bumps it again and is seen next time
-            version = self._read(self.store.version)
-            records = self._read(self.store.records)
+            version = self.store.version()
+            records = self.store.records()
             fingerprint = self.store.fingerprint(records)
             if fingerprint == self._fingerprint and not force:
                 self._version, self._checked, self._full_check = version, time.monotonic(), time.monotonic()
@@ -174,7 +174,7 @@ class MinutesIndex:
             started = time.perf_counter()
             lexical = None if force else LexicalIndex.load(self.lexical_dir, fingerprint)
             if lexical is None:
-                chunks = self._read(self.store.documents, {r.meeting_id for r in records})
+                chunks = self.store.documents({r.meeting_id for r in records})
                 lexical = LexicalIndex([c.id for c in chunks], [c.text for c in chunks])
                 log.info("BM25-indekset er bygget fra Chroma (%d tekststykker)", len(chunks))
                 lexical.save_quietly(self.lexical_dir, fingerprint)
@@ -183,16 +183,24 @@ class MinutesIndex:
             self.lexical_seconds = time.perf_counter() - started
             return True
 
+    @contextlib.contextmanager
+    def _marked_refreshing(self):
+        self._refreshing = True
+        try:
+            yield
+        finally:
+            self._refreshing = False
+
     def check(self) -> IndexHealth:
         """Ask Chroma now (not the cached state), bring the lexical index in line if Chroma changed, and say
         how each part stands: what /readyz and `referat status` report."""
         started = time.perf_counter()
         try:
-            version = self._read(self.store.version)
+            version = self.store.version()
             latency = (time.perf_counter() - started) * 1000
             self.maybe_refresh()
             current = self.loaded and (version == self._version if version is not None
-                                       else self.store.fingerprint(self._read(self.store.records)) == self._fingerprint)
+                                       else self.store.fingerprint(self.store.records()) == self._fingerprint)
             chunks = self.store.chunks.count() if current else None
         except StoreUnavailable as exc:
             return IndexHealth(False, None, exc.cause, False, len(self._records), None)

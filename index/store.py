@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import Chunk
-from index.guard import Guard, bound_http_client
+from index.errors import StoreUnavailable
+from index.guard import Guard, bound_http_client, engine_failure
 
 PAGE = 500
 GRACE_SECONDS = 3600
@@ -98,7 +99,17 @@ def open_client(data_dir: Path, host: str | None, port: int, guard: Guard):
             bound_http_client(client, guard.timeout)
             return client
         data_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+        path = str(data_dir / "chroma")
+        try:
+            return chromadb.PersistentClient(path=path, settings=chroma_settings)
+        except Exception as exc:
+            # chromadb keeps the half-started store for this path and fails on it (AttributeError) from then
+            # on; forget it, so the store opens once it is readable again
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            getattr(SharedSystemClient, "_identifier_to_system", {}).pop(path, None)
+            getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(path, None)
+            raise engine_failure(exc) or StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     return guard.wrap(guard.call(connect))
 

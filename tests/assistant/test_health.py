@@ -103,3 +103,5 @@ def test_an_unreadable_embedded_store_is_reported_not_crashed(tmp_path: Path, ma
     assert report["ready"] is False and report["components"]["chroma"]["error"].startswith("InternalError")
     with pytest.raises(StoreUnavailable):
         Assistant(Settings(data_dir=data), index=index).ask("Hvem blev udpeget?")
+    (data / "chroma").unlink()  # the operator fixes it: the same process opens the store, no restart
+    assert readiness(Assistant(Settings(data_dir=data), index=index))["ready"] is True
