@@ -305,6 +305,7 @@ def serve(host: str | None = None, port: int | None = None, ingest_sample: bool 
     # the server log says when Chroma stops and starts answering, and when a cache is rebuilt and why
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("index").setLevel(logging.INFO)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: a line per rebuild
     settings = get_settings()
     started = time.perf_counter()
     assistant = Assistant(settings)
