@@ -89,7 +89,7 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     index.store.add(chunks, vectors)
     # a scan is kept as its OCR'd PDF: searchable in the browser's viewer, same pages
     original = meeting.ocr_pdf if meeting.ocr_pdf is not None else path.read_bytes()
-    copy = index.files_dir / f"{meeting.sha256}{path.suffix.lower()}"
+    copy = _copy_path(index, path, meeting.sha256)
     had_copy = copy.exists()
     try:
         stored = _keep_file(index, path, meeting.sha256, original)
@@ -137,14 +137,18 @@ def _already_indexed(index: MinutesIndex, path: Path, limits: Limits) -> IngestR
                         message=f"{path.name}: samme indhold som {same.source}, allerede indekseret")
 
 
+def _copy_path(index: MinutesIndex, path: Path, sha256: str) -> Path:
+    return index.files_dir / f"{sha256}{path.suffix.lower()}"
+
+
 def _keep_file(index: MinutesIndex, path: Path, sha256: str, data: bytes) -> str:
     """A copy of the source file (``data``), named by content, so citations can open the original page."""
-    index.files_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{sha256}{path.suffix.lower()}"
-    target = index.files_dir / name
+    target = _copy_path(index, path, sha256)
+    name = target.name
     if not target.exists():
         partial = target.with_name(name + ".partial")
         try:
+            index.files_dir.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(data)
         except OSError as exc:
             partial.unlink(missing_ok=True)
