@@ -70,8 +70,9 @@ def health_router(get_assistant: Callable[[], Assistant]):
     async def healthz() -> dict:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Klar til spørgsmål: model, Chroma og BM25-indeks")
-    async def readyz() -> JSONResponse:
+    # no return annotation: JSONResponse is imported here, where a postponed annotation cannot see it
+    @router.get("/readyz", summary="Klar til spørgsmål: model, Chroma og BM25-indeks", response_model=None)
+    async def readyz():
         report = await asyncio.to_thread(readiness, get_assistant())
         headers = {} if report["ready"] else {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return JSONResponse(report, status_code=200 if report["ready"] else 503, headers=headers)
