@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 from functools import lru_cache
@@ -23,9 +24,11 @@ from assistant.api import (
 )
 from assistant.config import Settings, get_settings
 from assistant.gradio_da import DANISH, HEAD
+from assistant.health import health_router
 from assistant.render import CONVERSATION_JS, CSS, WIDGET_CSS, conversation_html, text
 from assistant.scope import Scope, ScopeError
 from assistant.service import Assistant
+from index.errors import EngineError, StoreUnavailable
 
 ALL_MEETINGS = "Alle møder"
 EXAMPLES = [
@@ -52,7 +55,9 @@ def fail(message: str) -> gr.Error:
 
 
 def meeting_choices(assistant: Assistant, scope: Scope | None = None) -> list[str]:
-    assistant.index.refresh()
+    # the page still opens, with the meetings last seen; a question then says the index is away
+    with contextlib.suppress(StoreUnavailable):
+        assistant.index.refresh()
     records = [r for r in assistant.index.meetings() if scope is None or scope.admits(r)]
     return [ALL_MEETINGS] + [f"{r.body} {r.date}" for r in reversed(records)]
 
@@ -122,13 +127,18 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.B
             yield conversation_html(index, current, compact, examples=examples), current, ""
             partial = ""
             meeting_scope = None if chosen in (None, ALL_MEETINGS) else chosen
-            for event in assistant.stream(asked, history=previous, meeting=meeting_scope, within=within):
-                if isinstance(event, str):
-                    partial += event
-                    yield conversation_html(index, current, compact, partial), current, gr.skip()
-                else:
-                    current[-1] = {"question": asked, "answer": event}
-                    yield conversation_html(index, current, compact), current, gr.skip()
+            try:
+                for event in assistant.stream(asked, history=previous, meeting=meeting_scope, within=within):
+                    if isinstance(event, str):
+                        partial += event
+                        yield conversation_html(index, current, compact, partial), current, gr.skip()
+                    else:
+                        current[-1] = {"question": asked, "answer": event}
+                        yield conversation_html(index, current, compact), current, gr.skip()
+            except StoreUnavailable as unavailable:
+                # shown in the conversation, where the answer would have been; the question can be asked again
+                current[-1] = {"question": asked, "answer": None, "error": str(unavailable)}
+                yield conversation_html(index, current, compact), current, gr.skip()
 
         def respond_to_link(history: list[dict], chosen: str, within: Scope | None, evt: gr.EventData):
             data = getattr(evt, "_data", None) or {}
@@ -181,7 +191,8 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             remove = gr.Button("Fjern", variant="stop", elem_id="fjern")
 
         def listing():
-            assistant.index.refresh()
+            with contextlib.suppress(StoreUnavailable):  # else the meetings last seen
+                assistant.index.refresh()
             rows = [[r.date, r.body, r.source, r.items] for r in reversed(assistant.index.meetings())]
             return rows, gr.update(choices=[r.source for r in assistant.index.meetings()], value=None)
 
@@ -215,7 +226,10 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
                 progress((len(done) + page / max(pages, 1)) / len(paths),
                          desc=f"OCR af {path.name}: side {page} af {pages}")
 
-            outcome = ingest_paths(assistant.index, paths, progress=step, ocr_progress=ocr_page)
+            try:
+                outcome = ingest_paths(assistant.index, paths, progress=step, ocr_progress=ocr_page)
+            except EngineError as stopped:
+                raise fail(str(stopped)) from None
             rows = [[Path(r.path).name, r.status, r.meeting or "", r.items, r.message or ""] for r in outcome]
             table, choices = listing()
             failed = sum(1 for r in outcome if r.status == "fejlet")
@@ -227,7 +241,10 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
                 raise fail("Log ind først.")
             if not source:
                 raise fail("Vælg et møde.")
-            record = remove_meeting(assistant.index, source)
+            try:
+                record = remove_meeting(assistant.index, source)
+            except EngineError as stopped:
+                raise fail(str(stopped)) from None
             table, choices = listing()
             message = f"Fjernet: {record.body} {record.date}." if record else "Mødet findes ikke."
             return table, choices, say(message), gr.update(choices=meeting_choices(assistant), value=ALL_MEETINGS)
@@ -256,6 +273,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     install_body_limit(api, settings)
     install_trailing_slashes(api)
     api.include_router(api_router(get_assistant, settings))
+    api.include_router(health_router(get_assistant))
     api.include_router(source_router(get_assistant))
     shared = get_assistant()
     common = {"footer_links": [], "ssr_mode": False, "theme": THEME, "css": CSS, "head": HEAD,
@@ -279,16 +297,24 @@ def ensure_sample(assistant: Assistant) -> None:
 
 
 def serve(host: str | None = None, port: int | None = None, ingest_sample: bool = False) -> None:
+    import logging
     import time
 
     import uvicorn
 
+    # the server log says when Chroma stops and starts answering, and when a cache is rebuilt and why
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("index").setLevel(logging.INFO)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: a line per rebuild
     settings = get_settings()
     started = time.perf_counter()
     assistant = Assistant(settings)
     opened = time.perf_counter() - started
     if ingest_sample:
-        ensure_sample(assistant)
+        try:
+            ensure_sample(assistant)
+        except EngineError as exc:
+            print(f"Eksempelreferatet blev ikke indekseret: {exc}", flush=True)
     # the first question must not pay for loading the model: warm up once, before listening
     warm = assistant.warm_up()
     print(f"Indeks åbnet på {opened:.1f} s (heraf BM25 {assistant.index.lexical_seconds:.1f} s), "

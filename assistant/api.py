@@ -17,8 +17,10 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
+from assistant.health import RETRY_AFTER_SECONDS
 from assistant.scope import Scope, ScopeError
 from assistant.types import Answer
+from index.errors import EngineError, StoreUnavailable
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".html": "text/plain; charset=utf-8",
                ".htm": "text/plain; charset=utf-8", ".json": "application/json"}
@@ -55,6 +57,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @app.exception_handler(EngineError)
+    async def engine_error(request: Request, exc: EngineError) -> JSONResponse:
+        """Chroma down or stalled (503, try again shortly) or a full disk (507): a Danish sentence, never a 500."""
+        cause = getattr(exc, "cause", None)
+        if isinstance(exc, StoreUnavailable) or isinstance(cause, StoreUnavailable):
+            response = danish_error(503, str(exc))
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return danish_error(507, str(exc))
 
 
 def install_security_headers(app: FastAPI, settings: Settings) -> None:
@@ -237,7 +249,7 @@ def source_router(get_assistant: Callable) -> APIRouter:
 
 
 # paths the README documents; each also answers with a trailing slash
-SLASH_TOLERANT = ("/api/", "/kilde/", "/docs/", "/openapi.json/")
+SLASH_TOLERANT = ("/api/", "/kilde/", "/docs/", "/openapi.json/", "/healthz/", "/readyz/")
 
 
 def install_trailing_slashes(app: FastAPI) -> None:

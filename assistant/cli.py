@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,7 +129,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    records = _index().meetings()
+    index = _index()
+    index.maybe_refresh()  # raises, in Danish, when Chroma could not be read (an empty list would be a lie)
+    records = index.meetings()
     if not records:
         print("Ingen referater i indekset.")
     for r in records:
@@ -224,6 +227,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """What /readyz reports, for an operator: of this machine's settings, or of a running server (--url)."""
+    from assistant.health import describe
+
+    if args.url:
+        import httpx
+
+        try:
+            report = httpx.get(args.url.rstrip("/") + "/readyz", timeout=30).json()
+        except (httpx.HTTPError, ValueError) as exc:
+            print(f"Fejl: {args.url} svarer ikke på /readyz ({type(exc).__name__})", file=sys.stderr)
+            return 2
+    else:
+        from assistant.health import readiness
+        from assistant.service import get_assistant
+
+        report = readiness(get_assistant())
+    print(json.dumps(report, ensure_ascii=False) if args.json else "\n".join(describe(report)))
+    return 0 if report["ready"] else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import app
 
@@ -273,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
+    status = sub.add_parser("status", help="Er alt klar? Model, Chroma, BM25-indeks og antal møder (som /readyz)")
+    status.add_argument("--json", action="store_true", help="Samme JSON som GET /readyz")
+    status.add_argument("--url", help="Spørg en kørende server (fx http://127.0.0.1:7860) i stedet")
+    status.set_defaults(func=cmd_status)
     serve = sub.add_parser("serve", help="Start web-appen (chat, widget og JSON-API)")
     serve.add_argument("--host", default=None, help="Adresse (standard REFERAT_HOST eller 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="Port (standard REFERAT_PORT eller 7860)")
@@ -282,8 +310,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    from index.errors import EngineError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    root = logging.getLogger()
+    if not root.handlers and args.command != "serve":  # a command of its own (the server sets up its log)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        if not getattr(args, "verbose", False):
+            # an engine failure is said once, below, as one Danish line; the details are for --verbose
+            handler.addFilter(lambda record: record.levelno >= logging.ERROR
+                              or not record.name.startswith(("index.guard", "index.catalog", "index.ingest")))
+        root.addHandler(handler)
+    try:
+        return args.func(args)
+    except EngineError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # a call still hung in Chroma (a stalled server) must not hold the command at exit: its worker
+        # thread would be joined there
+        os._exit(3)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded store")
     chroma_port: int = Field(8000, description="Chroma server port")
+    chroma_timeout: float = Field(
+        5.0, gt=0, description="Seconds any one Chroma call may take; beyond it questions get 503 'prøv igen'",
+    )
     collection: str = Field("referat", description="Chroma collection name")
     top_k: int = Field(5, description="Agenda items returned by retrieval")
     chunk_words: int = Field(130, description="Target words per chunk (e5 works best at 100-150)")

@@ -14,6 +14,7 @@ from assistant.answering import danish_date
 from assistant.passages import sections_of
 from assistant.types import Answer, Citation
 from index.catalog import MinutesIndex
+from index.errors import StoreUnavailable
 from index.types import PARTICIPANTS_ITEM
 
 
@@ -30,7 +31,10 @@ def source_link(citation: Citation) -> str:
 def full_decision(index: MinutesIndex, citation: Citation) -> str | None:
     if citation.item == PARTICIPANTS_ITEM or not citation.meeting_id:
         return None
-    sections = sections_of(index.item_chunks(citation.meeting_id, citation.item))
+    try:
+        sections = sections_of(index.item_chunks(citation.meeting_id, citation.item))
+    except StoreUnavailable:
+        return None  # an earlier answer stays readable while the index is away, without its full decision
     decisions = [s.text for s in sections if s.kind == "Beslutning" and s.text.strip()]
     return "\n".join(decisions) or None
 
@@ -149,11 +153,15 @@ def ask_about(item) -> str:
 
 
 def turn_html(index: MinutesIndex, number: int, question: str, answer: Answer | None, partial: str = "",
-              sources_open: bool = True) -> str:
+              sources_open: bool = True, error: str | None = None) -> str:
     parts = [
         f'<section class="tur" id="tur-{number}" aria-label="Spørgsmål {number}">',
         f'<p class="spoergsmaal-boble"><span class="sr-only">Du spurgte: </span>{text(question)}</p>',
     ]
+    if answer is None and error:
+        parts.append(f'<div class="svar fejl" role="alert"><span class="sr-only">Svar: </span>{text(error)}</div>')
+        parts.append("</section>")
+        return "".join(parts)
     if answer is None:
         body = text(partial) if partial else "Søger i referaterne …"
         parts.append(f'<div class="svar venter" role="status"><span class="sr-only">Svar: </span>{body}</div>')
@@ -200,7 +208,7 @@ def conversation_html(index: MinutesIndex, turns: list[dict], compact: bool = Fa
     else:
         inner = "".join(
             turn_html(index, n, t["question"], t.get("answer"), partial if n == len(turns) else "",
-                      sources_open=not compact)
+                      sources_open=not compact, error=t.get("error"))
             for n, t in enumerate(turns, start=1)
         )
     return f'<div class="samtale-log" role="log" aria-label="Samtale" tabindex="0">{inner}</div>'
@@ -259,6 +267,7 @@ a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visibl
                      border-radius: 12px; padding: 8px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .svar { white-space: pre-line; overflow-wrap: anywhere; line-height: 1.5; }
 .svar.venter { color: #3b4a5c; font-style: italic; }
+.svar.fejl { color: #8a1c12; background: #fdecea; border: 1px solid #f3b8b1; border-radius: 6px; padding: 8px; }
 .markoer { font-size: 0.85em; font-weight: 600; text-decoration: none; margin-left: 2px; color: #1f5fa8; }
 .markoer:hover { text-decoration: underline; }
 details.kilder { margin-top: 8px; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from assistant.retrieval import Retrieval, Retriever
 from assistant.scope import Scope
 from assistant.types import Answer
 from index.catalog import IndexConfig, MinutesIndex
+from index.errors import StoreUnavailable
 
 
 def index_config(settings: Settings) -> IndexConfig:
@@ -26,6 +28,7 @@ def index_config(settings: Settings) -> IndexConfig:
         batch_size=settings.embed_batch_size, chunk_words=settings.chunk_words, max_file_mb=settings.max_upload_mb,
         backend=settings.embed_backend, query_backend=settings.query_backend,
         ocr_max_pages=settings.ocr_max_pages, ocr_timeout=settings.ocr_timeout, vector_cache=settings.vector_cache,
+        chroma_timeout=settings.chroma_timeout,
     )
 
 
@@ -47,7 +50,9 @@ class Assistant:
         if warm is not None:
             timings["model"] = warm()
         started = time.perf_counter()
-        self.retrieve("Hvad blev besluttet om budgettet?")  # Chroma's query path, stemmer, BM25; no LLM
+        # without Chroma the server starts anyway and says so in /readyz; questions get the 503 until it answers
+        with contextlib.suppress(StoreUnavailable):
+            self.retrieve("Hvad blev besluttet om budgettet?")  # Chroma's query path, stemmer, BM25; no LLM
         timings["retrieval"] = time.perf_counter() - started
         return timings
 

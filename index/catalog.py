@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.embedding import Embedder, native_bf16
+from index.errors import StoreUnavailable
+from index.guard import Guard
 from index.lexical import LexicalIndex
 from index.store import ChromaStore, MeetingRecord, StoredChunk, collection_name, open_client
 
@@ -28,6 +32,20 @@ class IndexConfig:
     ocr_max_pages: int = 200
     ocr_timeout: float = 1800.0
     vector_cache: bool = True
+    chroma_timeout: float = 5.0
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexHealth:
+    reachable: bool
+    latency_ms: float | None
+    error: str | None
+    lexical_current: bool
+    meetings: int
+    chunks: int | None
 
 
 REFRESH_SECONDS = 2.0
@@ -72,17 +90,50 @@ class MinutesIndex:
     def __init__(self, config: IndexConfig, embedder: Embedder | None = None) -> None:
         self.config = config
         self.embedder = embedder or make_embedder(config)
-        client = open_client(config.data_dir, config.chroma_host, config.chroma_port)
-        self.store = ChromaStore(client, collection_name(config.collection, self.embedder.model_id))
+        self.guard = Guard(config.chroma_timeout)
+        self._store: ChromaStore | None = None
         self._lock = threading.RLock()
         self._fingerprint: str | None = None
         self._records: list[MeetingRecord] = []
         self._checked = 0.0
         self._version: str | None = None
         self._full_check = 0.0
+        self._refreshing = False
         self.lexical = LexicalIndex([], [])
         self.lexical_seconds = 0.0  # loading or rebuilding the lexical index at the last change (start-up report)
-        self.refresh()
+        try:
+            self.refresh()
+        except StoreUnavailable as exc:
+            # a server must come up without its engine and become ready when it returns, not crash-loop;
+            # ``loaded`` stays False and every use tries again
+            log.warning("Chroma er ikke tilgængelig ved start (%s); prøver igen ved næste brug", exc.cause)
+
+    @property
+    def store(self) -> ChromaStore:
+        """The Chroma collections, opened on first use: the engine may be down when the process starts."""
+        if self._store is None:
+            with self._locked(self.config.chroma_timeout):
+                if self._store is None:
+                    config = self.config
+                    client = open_client(config.data_dir, config.chroma_host, config.chroma_port, self.guard)
+                    self._store = ChromaStore(client, collection_name(config.collection, self.embedder.model_id))
+        return self._store
+
+    @contextlib.contextmanager
+    def _locked(self, wait: float | None = None):
+        """The refresh lock; a question waits no longer than one Chroma call may take: while a stalled engine
+        holds one question inside, the others must still get their answer (the 503) within the bound."""
+        if not self._lock.acquire(timeout=-1 if wait is None else wait):
+            raise StoreUnavailable(f"Chroma svarede ikke inden for {wait:g} s")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @property
+    def loaded(self) -> bool:
+        """Meeting records and the lexical index have been read from Chroma at least once."""
+        return self._fingerprint is not None
 
     def maybe_refresh(self) -> None:
         """Cheap enough for every question: one record read from Chroma every couple of seconds.
@@ -91,13 +142,13 @@ class MinutesIndex:
         compared every minute, in case a writer died between committing and bumping the version.
         """
         now = time.monotonic()
-        if now - self._checked < REFRESH_SECONDS:
-            return
-        if (self._version is not None and now - self._full_check < FULL_CHECK_SECONDS
+        if self.loaded and (now - self._checked < REFRESH_SECONDS or self._refreshing):
+            return  # checked a moment ago, or another question is bringing it in line: answer from what we have
+        if (self.loaded and self._version is not None and now - self._full_check < FULL_CHECK_SECONDS
                 and self.store.version() == self._version):
             self._checked = now
             return
-        self.refresh()
+        self.refresh(wait=self.config.chroma_timeout)
 
     @property
     def lexical_dir(self) -> Path:
@@ -108,26 +159,54 @@ class MinutesIndex:
     def files_dir(self) -> Path:
         return self.config.data_dir / "files"
 
-    def refresh(self, force: bool = False) -> bool:
-        """Reload meeting records and, when the collection changed, the lexical index. True if changed."""
-        with self._lock:
-            self._checked = self._full_check = time.monotonic()
+    def refresh(self, force: bool = False, wait: float | None = None) -> bool:
+        """Reload meeting records and, when the collection changed, the lexical index. True if changed.
+
+        Nothing is assigned until every read succeeded: a read that fails half-way (the engine went away)
+        must not leave a new version next to old records, or the change would not be seen for a minute.
+        """
+        with self._locked(wait), self._marked_refreshing():
             # read before the records: a change that lands in between bumps it again and is seen next time
-            self._version = self.store.version()
+            version = self.store.version()
             records = self.store.records()
             fingerprint = self.store.fingerprint(records)
             if fingerprint == self._fingerprint and not force:
+                self._version, self._checked, self._full_check = version, time.monotonic(), time.monotonic()
                 return False
             started = time.perf_counter()
             lexical = None if force else LexicalIndex.load(self.lexical_dir, fingerprint)
             if lexical is None:
                 chunks = self.store.documents({r.meeting_id for r in records})
                 lexical = LexicalIndex([c.id for c in chunks], [c.text for c in chunks])
-                self.lexical_dir.parent.mkdir(parents=True, exist_ok=True)
-                lexical.save(self.lexical_dir, fingerprint)
+                log.info("BM25-indekset er bygget fra Chroma (%d tekststykker)", len(chunks))
+                lexical.save_quietly(self.lexical_dir, fingerprint)
             self.lexical, self._records, self._fingerprint = lexical, records, fingerprint
+            self._version, self._checked, self._full_check = version, time.monotonic(), time.monotonic()
             self.lexical_seconds = time.perf_counter() - started
             return True
+
+    @contextlib.contextmanager
+    def _marked_refreshing(self):
+        self._refreshing = True
+        try:
+            yield
+        finally:
+            self._refreshing = False
+
+    def check(self) -> IndexHealth:
+        """Ask Chroma now (not the cached state), bring the lexical index in line if Chroma changed, and say
+        how each part stands: what /readyz and `referat status` report."""
+        started = time.perf_counter()
+        try:
+            version = self.store.version()
+            latency = (time.perf_counter() - started) * 1000
+            self.maybe_refresh()
+            current = self.loaded and (version == self._version if version is not None
+                                       else self.store.fingerprint(self.store.records()) == self._fingerprint)
+            chunks = self.store.chunks.count() if current else None
+        except StoreUnavailable as exc:
+            return IndexHealth(False, None, exc.cause, False, len(self._records), None)
+        return IndexHealth(True, round(latency, 1), None, current, len(self._records), chunks)
 
     def meetings(self) -> list[MeetingRecord]:
         return list(self._records)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,10 +274,45 @@ def convert(target: Path, source: Path | None = None) -> Path:
     return target
 
 
+COMPLETE_MARKER = "referat-source.json"  # written last, inside the staging directory, before the rename
+REQUIRED_FILES = ("modules.json", "config.json", "tokenizer.json", "model.safetensors", COMPLETE_MARKER)
+
+
+def incomplete(target: Path) -> str | None:
+    """Why a converted model directory cannot be used (a file missing or cut short), or None when whole.
+
+    Cheap enough for every start: sizes and the safetensors header only, no hashing of 470 MB."""
+    for name in REQUIRED_FILES:
+        if not (target / name).is_file() or (target / name).stat().st_size == 0:
+            return f"{name} mangler"
+    weights = target / "model.safetensors"
+    try:
+        with weights.open("rb") as handle:
+            size = struct.unpack("<Q", handle.read(8))[0]
+            header = json.loads(handle.read(size))
+    except (OSError, ValueError, struct.error) as exc:
+        return f"model.safetensors kan ikke læses ({exc})"
+    end = max((entry["data_offsets"][1] for key, entry in header.items() if key != "__metadata__"), default=0)
+    if weights.stat().st_size != 8 + size + end:
+        return f"model.safetensors er {weights.stat().st_size} bytes, forventet {8 + size + end}"
+    tokenizer = target / "tokenizer.json"
+    with tokenizer.open("rb") as handle:
+        handle.seek(max(tokenizer.stat().st_size - 64, 0))
+        if not handle.read().rstrip().endswith(b"}"):
+            return "tokenizer.json er afkortet"
+    return None
+
+
 def ensure_converted(target: Path) -> Path:
-    """Convert once; later calls find the finished directory and return at once."""
-    if (target / "modules.json").is_file():
-        return target
+    """Convert once; later calls find the finished directory and return at once.
+
+    A directory that is there but not whole (copied in part, a disk that filled up, a crash while an older
+    version wrote in place) is converted again, with a log line, instead of failing on every start."""
+    if target.is_dir():
+        problem = incomplete(target)
+        if problem is None:
+            return target
+        logging.getLogger(__name__).warning("Modelmappen %s er ufuldstændig (%s); konverteres igen", target, problem)
     return convert(target)
 
 

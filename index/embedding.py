@@ -120,6 +120,11 @@ class Embedder:
         return self.name
 
     @property
+    def loaded(self) -> bool:
+        """The question path is in memory (what a server needs before it takes traffic)."""
+        return bool(self._queries) or self._model is not None
+
+    @property
     def max_tokens(self) -> int:
         encoder = self.query_encoder()
         if encoder is not None:  # the same limit, read from the model's config without PyTorch

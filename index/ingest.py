@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from index.catalog import MinutesIndex
 from index.chunking import chunk_meeting
-from index.errors import MinutesError
+from index.errors import DiskFull, EngineError, IngestAborted, MinutesError
 from index.parsing import SUPPORTED_SUFFIXES, Limits, parse_file
 from index.store import MeetingRecord, new_generation
 
@@ -88,16 +89,24 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     index.store.add(chunks, vectors)
     # a scan is kept as its OCR'd PDF: searchable in the browser's viewer, same pages
     original = meeting.ocr_pdf if meeting.ocr_pdf is not None else path.read_bytes()
-    stored = _keep_file(index, path, meeting.sha256, original)
-    index.store.save_file(meeting.sha256, original)
-    index.store.commit(MeetingRecord(
-        meeting_id=meeting.id, source=meeting.source, sha256=meeting.sha256, body=meeting.body,
-        date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),
-        model=embedder.model_id, generation=new_generation(), stored_file=stored,
-        warnings=json.dumps(list(meeting.warnings), ensure_ascii=False),
-        signatures=json.dumps([asdict(s) for s in meeting.signatures], ensure_ascii=False),
-        ocr_pages=json.dumps(list(meeting.ocr_pages)),
-    ))
+    copy = _copy_path(index, path, meeting.sha256)
+    had_copy = copy.exists()
+    try:
+        stored = _keep_file(index, path, meeting.sha256, original)
+        index.store.save_file(meeting.sha256, original)
+        index.store.commit(MeetingRecord(
+            meeting_id=meeting.id, source=meeting.source, sha256=meeting.sha256, body=meeting.body,
+            date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),
+            model=embedder.model_id, generation=new_generation(), stored_file=stored,
+            warnings=json.dumps(list(meeting.warnings), ensure_ascii=False),
+            signatures=json.dumps([asdict(s) for s in meeting.signatures], ensure_ascii=False),
+            ocr_pages=json.dumps(list(meeting.ocr_pages)),
+        ))
+    except (EngineError, OSError):
+        # not committed: the chunks already written are invisible and collected later; the copy goes now
+        if not had_copy:
+            copy.unlink(missing_ok=True)
+        raise
     log.info("færdig %s", path.name)
     if previous is not None:
         index.store.forget([previous.meeting_id])
@@ -128,14 +137,24 @@ def _already_indexed(index: MinutesIndex, path: Path, limits: Limits) -> IngestR
                         message=f"{path.name}: samme indhold som {same.source}, allerede indekseret")
 
 
+def _copy_path(index: MinutesIndex, path: Path, sha256: str) -> Path:
+    return index.files_dir / f"{sha256}{path.suffix.lower()}"
+
+
 def _keep_file(index: MinutesIndex, path: Path, sha256: str, data: bytes) -> str:
     """A copy of the source file (``data``), named by content, so citations can open the original page."""
-    index.files_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{sha256}{path.suffix.lower()}"
-    target = index.files_dir / name
+    target = _copy_path(index, path, sha256)
+    name = target.name
     if not target.exists():
         partial = target.with_name(name + ".partial")
-        partial.write_bytes(data)
+        try:
+            index.files_dir.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise DiskFull(f"{target.parent}: {exc}") from exc
+            raise
         partial.rename(target)
     return name
 
@@ -149,12 +168,20 @@ def ingest_paths(index: MinutesIndex, paths: Iterable[Path],
     for result in results:
         if progress:
             progress(result)
-    index.store.collect_garbage()
-    for path in files:
-        result = ingest_file(index, path, ocr_progress)
-        results.append(result)
-        if progress:
-            progress(result)
+    done, current = 0, files[0].name if files else ""
+    try:
+        index.store.collect_garbage()
+        for path in files:
+            current = path.name
+            result = ingest_file(index, path, ocr_progress)
+            results.append(result)
+            done += result.status in (NEW, REPLACED)
+            if progress:
+                progress(result)
+    except EngineError as exc:
+        # the engine failed (down, stalled, disk full): every file after this one would fail the same way
+        log.warning("indeksering afbrudt: %s", getattr(exc, "cause", exc))
+        raise IngestAborted(exc, current, done) from exc
     index.refresh()
     return results
 

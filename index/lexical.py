@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import logging
 import re
 import shutil
 from collections import Counter
@@ -18,6 +19,7 @@ import numpy as np
 TOKEN = re.compile(r"[0-9a-zæøåéüöä]+(?:[.,\-/][0-9a-zæøåéüöä]+)*", re.I)
 # Bump when tokenisation changes, so persisted indexes built the old way are rebuilt.
 TOKENISER_VERSION = "da-1"
+log = logging.getLogger(__name__)
 MIN_PART = 3
 MIN_COMPOUND = 7
 # Short function words carry no topic; a question's "hvad", "hvem", "blev" must not decide ranking.
@@ -154,22 +156,44 @@ class LexicalIndex:
         staging.rename(directory)
         shutil.rmtree(old, ignore_errors=True)
 
+    def save_quietly(self, directory: Path, fingerprint: str) -> None:
+        """Save the cache, or say why not: a full or read-only disk must not stop questions, which use the
+        index in memory; the next start rebuilds it from Chroma."""
+        try:
+            self.save(directory, fingerprint)
+        except OSError as exc:
+            log.warning("BM25-indekset kunne ikke gemmes i %s (%s); det bruges fra hukommelsen og bygges igen "
+                        "ved næste start", directory, exc)
+            shutil.rmtree(directory.with_name(directory.name + ".tmp"), ignore_errors=True)
+
     @classmethod
     def load(cls, directory: Path, fingerprint: str) -> LexicalIndex | None:
-        """The saved index when it was built from the same collection state, else None."""
-        import bm25s
-
+        """The saved index when it was built from the same collection state and reads back whole, else None
+        (with a log line saying why, so an operator sees a rebuild and its cause)."""
         state_file = directory / "state.json"
         if not state_file.is_file():
             return None
         try:
             state = json.loads(state_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError) as exc:
+            log.warning("BM25-indekset i %s er beskadiget (%s); bygges igen fra Chroma", directory, exc)
             return None
         if state.get("fingerprint") != fingerprint or state.get("tokeniser") != TOKENISER_VERSION:
+            log.info("BM25-indekset i %s hører til en anden tilstand af Chroma; bygges igen", directory)
             return None
+        try:
+            return cls._read(directory, state)
+        except Exception as exc:  # a derived cache: whatever is wrong with it, rebuild it
+            log.warning("BM25-indekset i %s er beskadiget (%s: %s); bygges igen fra Chroma", directory,
+                        type(exc).__name__, exc)
+            return None
+
+    @classmethod
+    def _read(cls, directory: Path, state: dict) -> LexicalIndex:
+        import bm25s
+
         index = cls.__new__(cls)
-        index.ids = state["ids"]
+        index.ids = list(state["ids"])
         index.splitter = CompoundSplitter(set(state["vocabulary"]))
         index.frequencies = Counter(state["frequencies"])
         index.vocabulary = set(index.frequencies)
@@ -177,4 +201,7 @@ class LexicalIndex:
         index._bm25 = bm25s.BM25()
         if index.ids:
             index._bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+            documents = int(index._bm25.scores.get("num_docs", -1))
+            if documents != len(index.ids):
+                raise ValueError(f"{documents} dokumenter i BM25, {len(index.ids)} id'er")
         return index

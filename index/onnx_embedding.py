@@ -78,6 +78,10 @@ class OnnxEmbedder:
         # vectors differ slightly from the fp32 model's, so they live in their own collection
         return f"{self.name}+onnx-int8"
 
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
     def _load(self):
         with self._lock:
             if self._session is None:

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from index.chunking import Chunk
+from index.errors import StoreUnavailable
+from index.guard import Guard, bound_http_client, engine_failure
 
 PAGE = 500
 GRACE_SECONDS = 3600
@@ -83,15 +85,33 @@ def collection_name(base: str, model: str) -> str:
     return f"{base}-{slug}-{digest}"[:63]
 
 
-def open_client(data_dir: Path, host: str | None, port: int):
+def open_client(data_dir: Path, host: str | None, port: int, guard: Guard):
+    """A client whose every call is bounded by ``guard`` (connecting too: chromadb asks the server at once)."""
+
+    # imported here, not in the bounded call: a cold import on a busy machine can take longer than the bound
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if host:
-        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+    def connect():
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if host:
+            client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            bound_http_client(client, guard.timeout)
+            return client
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = str(data_dir / "chroma")
+        try:
+            return chromadb.PersistentClient(path=path, settings=chroma_settings)
+        except Exception as exc:
+            # chromadb keeps the half-started store for this path and fails on it (AttributeError) from then
+            # on; forget it, so the store opens once it is readable again
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            getattr(SharedSystemClient, "_identifier_to_system", {}).pop(path, None)
+            getattr(SharedSystemClient, "_identifier_to_refcount", {}).pop(path, None)
+            raise engine_failure(exc) or StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    return guard.wrap(guard.call(connect))
 
 
 class ChromaStore:

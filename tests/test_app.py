@@ -380,7 +380,8 @@ def test_api_citations_link_to_the_source_page(server):
 
 
 @pytest.mark.parametrize("path", ["/api/meetings", "/api/meetings/", "/docs", "/docs/",
-                                  "/openapi.json", "/openapi.json/", "/widget/", "/"])
+                                  "/openapi.json", "/openapi.json/", "/widget/", "/", "/healthz", "/healthz/",
+                                  "/readyz", "/readyz/"])
 def test_documented_paths_with_and_without_trailing_slash(server, path):
     response = httpx.get(server + path, headers={"Authorization": f"Bearer {TOKEN}"}, follow_redirects=True)
     assert response.status_code == 200, path

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import EVAL_QUESTIONS, FIXTURES, SAMPLE_PDF, june_minutes_pdf
-from tests.support.server import AppServer, free_port
+from tests.support.server import AppServer, ChromaServer
 
 pytestmark = [pytest.mark.integration]
 
@@ -24,22 +24,9 @@ QUESTION = "Hvem blev udpeget til den nationale politiske udviklingsgruppe?"
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
+    yield server.port
+    server.stop()
 
 
 def instance(root: Path, name: str, chroma_port: int) -> AppServer:
