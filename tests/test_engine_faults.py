@@ -83,6 +83,18 @@ def readyz(app: AppServer) -> httpx.Response:
     return httpx.get(f"{app.base}/readyz", timeout=TIMEOUT + 30)
 
 
+def ready_with(app: AppServer, meetings: int, seconds: float = 10) -> dict | None:
+    """The ready report once it counts ``meetings``: an instance looks at Chroma's state every few seconds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        report = readyz(app)
+        if report.status_code == 200 and report.json()["meetings"] == meetings:
+            return report.json()
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.3)
+
+
 def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedder, caplog):
     # the command line against a Chroma that is not there, in the background while the rest runs
     nowhere = {**os.environ, "REFERAT_DATA_DIR": str(tmp_path / "cli"), "REFERAT_CHROMA_HOST": "127.0.0.1",
@@ -151,8 +163,8 @@ def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedd
         index.refresh()
         assert [r.source for r in index.meetings()] == [AARHUS.name]
         assert [r.status for r in ingest_paths(index, [AARHUS, ODSHERRED])] == ["uændret", "ny"]
-        grown = readyz(app).json()
-        assert grown["meetings"] == 2 and grown["components"]["lexical"]["ok"]
+        grown = ready_with(app, meetings=2)
+        assert grown is not None and grown["components"]["lexical"]["ok"]
 
         # stalled (SIGSTOP): every client gets the 503 within the bound, /readyz too; SIGCONT: answers again
         chroma.pause()
@@ -176,15 +188,7 @@ def test_chroma_killed_stalled_and_restored_under_traffic(tmp_path: Path, embedd
         chroma.start()
         took, answers = answers_again(app, ASK_AARHUS, within=5)
         assert all(comparable(a) == before for a in answers)
-
-        def restored() -> dict | None:
-            report = readyz(app)
-            return report.json() if report.status_code == 200 and report.json()["meetings"] == 1 else None
-
-        deadline = time.monotonic() + 10
-        while not restored() and time.monotonic() < deadline:
-            time.sleep(0.3)
-        assert restored() is not None
+        assert ready_with(app, meetings=1) is not None
         gone = httpx.post(f"{app.base}/api/ask", json={"question": ASK_ODSHERRED}, timeout=30).json()
         assert all(c["source"] != ODSHERRED.name for c in gone["citations"])
 
