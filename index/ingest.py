@@ -86,8 +86,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     if access is None and same_content is not None:
         access = same_content.access_floor  # a changed file keeps nothing; the same content keeps its level
     meeting = with_access(meeting, access)
-    if same_content is not None and same_content.access_floor != meeting.access:
-        same_content = None  # a new level for the same file: written again (same chunk ids, new metadata)
+    relevel = same_content is not None and same_content.access_floor != meeting.access
+    if relevel:
+        same_content = None  # a new level for the same file: its chunks are written again with it
     if same_content is not None:
         if same_content.source == meeting.source:
             return IngestResult(str(path), UNCHANGED, meeting=f"{meeting.body} {meeting.date}",
@@ -104,6 +105,10 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     log.info("indlejrer %s: %d tekststykker", path.name, len(chunks))
     vectors = embedder.embed_passages([c.text for c in chunks])
     log.info("gemmer %s", path.name)
+    if relevel:
+        # Chroma's add keeps an existing id's old metadata, and the ids are the same: the old chunks go first.
+        # Until the commit the meeting has no chunks at all, never chunks with the wrong level.
+        index.store.delete_meeting_chunks(meeting.id)
     index.store.add(chunks, vectors)
     # a scan is kept as its OCR'd PDF: searchable in the browser's viewer, same pages
     original = meeting.ocr_pdf if meeting.ocr_pdf is not None else path.read_bytes()
@@ -121,9 +126,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
         access_floor=meeting.access,
     ))
     log.info("færdig %s", path.name)
-    if previous is not None and previous.meeting_id == meeting.id:
-        previous = None  # the same content with a new level: its record was just overwritten, nothing to drop
-    if previous is not None:
+    # the same content with a new level: its record was just overwritten in place, nothing to drop
+    relevelled = previous is not None and previous.meeting_id == meeting.id
+    if previous is not None and not relevelled:
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)
         _drop_original(index, previous)
