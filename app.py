@@ -25,7 +25,7 @@ from assistant.config import Settings, get_settings
 from assistant.gradio_da import DANISH, HEAD
 from assistant.login import install_login
 from assistant.render import CONVERSATION_JS, CSS, WIDGET_CSS, conversation_html, text
-from assistant.roles import LOCAL, AccessPolicy, Viewer, audit
+from assistant.roles import LOCAL, AccessPolicy, Viewer, audit, enable_audit_log
 from assistant.scope import Scope, ScopeError
 from assistant.service import Assistant
 
@@ -328,6 +328,7 @@ def serve(host: str | None = None, port: int | None = None, ingest_sample: bool 
           f"model varmet op på {warm.get('model', 0):.1f} s, første søgning {warm['retrieval']:.2f} s"
           .replace(".", ","), flush=True)
     app = create_app(settings, assistant)
+    enable_audit_log()
     host, port = host or settings.host, port or settings.port
     print(f"referat kører på http://{host}:{port}/  (widget: /widget, API: /api/ask, dokumentation: /docs)")
     # proxy_headers off: the peer address must stay the proxy's own, which REFERAT_TRUSTED_PROXIES is checked

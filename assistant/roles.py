@@ -157,6 +157,16 @@ class AccessPolicy:
         return LOCAL
 
 
+def enable_audit_log() -> None:
+    """The server writes audit lines to stderr unless the operator's logging config routes them elsewhere."""
+    if not audit_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("referat.audit %(message)s"))
+        audit_log.addHandler(handler)
+        audit_log.setLevel(logging.INFO)
+        audit_log.propagate = False
+
+
 def audit(settings: Settings, viewer: Viewer, question: str, cited: list[str], found: bool) -> None:
     """One line per question: when, who, which role, how long, what was cited — the question itself only when
     REFERAT_AUDIT_QUESTIONS is set (it may hold personal data)."""

@@ -138,3 +138,13 @@ def test_the_llm_is_sent_nothing_above_the_role(assistant):
         llm.replies.append({"text": "Ejendommen koster 7.350.000 kr. [1]"})
         generative.respond(QUESTIONS[0], clearance="lukket")
         assert "Saxtorph" in json.dumps(llm.requests[-1]["body"], ensure_ascii=False)
+
+
+def test_each_question_leaves_one_audit_line_without_its_text(server, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="referat.audit"):
+        ask(server, "medlem", QUESTIONS[0])
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "referat.audit"]
+    assert len(lines) == 1 and lines[0]["rolle"] == "medlem" and lines[0]["tegn"] == len(QUESTIONS[0])
+    assert lines[0]["citeret"] and "Pindsvinevej" not in json.dumps(lines[0], ensure_ascii=False)
