@@ -17,10 +17,12 @@ LOGIN_PATHS = ("/login", "/auth", "/logout")
 
 def _local(target: str | None) -> str:
     """Only a path on this site is a place to return to after login (no open redirect)."""
-    parts = urlsplit(target or "/")
-    if parts.scheme or parts.netloc or not (target or "/").startswith("/") or (target or "").startswith("//"):
+    target = target or "/"
+    parts = urlsplit(target)
+    # browsers read '/\\evil.example' as '//evil.example': a backslash is never part of a local path here
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
-    return target or "/"
+    return target
 
 
 def install_login(app: FastAPI, settings: Settings, policy: AccessPolicy) -> None:
@@ -35,7 +37,9 @@ def install_login(app: FastAPI, settings: Settings, policy: AccessPolicy) -> Non
             return await call_next(request)
         wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
         if policy.oidc and wants_page:
-            return RedirectResponse(f"/login?next={quote(path, safe='/')}", status_code=303)
+            # back to the same page after login, with its ?organ= and ?periode=
+            target = path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
         return JSONResponse({"fejl": "Log ind for at bruge referat."}, status_code=401,
                             headers={"WWW-Authenticate": "Bearer"})
 
