@@ -109,7 +109,8 @@ def viewer_guard(policy: AccessPolicy, api: bool) -> Callable[[Request], Viewer]
     return guard
 
 
-def api_router(get_assistant: Callable, settings: Settings, policy: AccessPolicy) -> APIRouter:
+def api_router(get_assistant: Callable, settings: Settings, policy: AccessPolicy | None = None) -> APIRouter:
+    policy = policy or AccessPolicy(settings)
     router = APIRouter()
     admission = Admission(settings.max_concurrent, settings.max_queue)
     viewer_of = viewer_guard(policy, api=True)
