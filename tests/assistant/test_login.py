@@ -112,11 +112,14 @@ def test_the_page_needs_a_login_in_the_browser(oidc_server, idp):
         page.goto(oidc_server.base + "/")
         page.wait_for_selector("#spoergsmaal textarea", timeout=60000)
         assert "/authorize" in idp.requests  # the page was reached only through the provider
+        # the intranet widget, signed in by the same session, answers as the same role
+        page.goto(oidc_server.base + "/widget/?organ=Havsted")
+        page.wait_for_selector("#spoergsmaal textarea", timeout=60000)
         page.fill("#spoergsmaal textarea", CLOSED_QUESTION)
         page.press("#spoergsmaal textarea", "Enter")
         page.wait_for_function("() => document.querySelector('#samtale .tur') &&"
                                " !document.querySelector('#samtale .svar.venter')", timeout=90000)
         shown = page.inner_text("#samtale")
-        options = page.locator("#moedefilter").inner_text()
         browser.close()
-    assert leaks(shown.replace(CLOSED_QUESTION, ""), CLOSED_FACTS) == [] and "Havsted" in shown + options
+    # the meeting was searched (it is named in the reply), but nothing of its closed item is shown
+    assert leaks(shown.replace(CLOSED_QUESTION, ""), CLOSED_FACTS) == [] and "Havsted Byråd" in shown
