@@ -110,8 +110,7 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
                         scale=3)
             header = gr.HTML(scope_line(None, "", compact, ""), elem_id="afgraensning", scale=2)
             meeting = gr.Dropdown(choices=meeting_choices(assistant, None, first_clearance), value=ALL_MEETINGS,
-                                  label="Møde",
-                                  visible=not compact, elem_id="moedefilter", scale=2)
+                                  label="Møde", visible=not compact, elem_id="moedefilter", scale=2)
         # the tab bar only where there is a second tab (the staff area); consecutive tabs form one bar
         with gr.Tab("Spørg", elem_id="spoerg-fane") if staff else gr.Column():
             conversation = gr.HTML(conversation_html(index, [], compact, examples=examples), elem_id="samtale",
