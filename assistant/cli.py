@@ -133,6 +133,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Ingen referater i indekset.")
     for r in records:
         print(f"{r.date}  {r.body}  ({r.source}, {r.items} punkter, {r.chunks} tekststykker)")
+        if r.access != "åben":
+            # who may see what (index.access): an operator checks a file's level here after `ingest --adgang`
+            span = r.access if r.access_open == r.access else f"{r.access_open} til {r.access}"
+            print(f"    Adgang: punkter {span}" + (f" (filen som {r.access_floor})" if r.access_floor != "åben"
+                                                      else ""))
         for signature in r.signature_list:
             role = f" ({signature['role']})" if signature.get("role") else ""
             when = f" den {signature['date']}" if signature.get("date") else ""
