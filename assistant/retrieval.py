@@ -13,6 +13,7 @@ from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
 from index.lexical import stems
 from index.store import MeetingRecord, StoredChunk
 
+NOTHING_VISIBLE = "Jeg kan ikke finde svar på det i de referater, du har adgang til."
 RRF_K = 60
 CANDIDATES = 40
 DENSE_WEIGHT = 1.0
@@ -128,6 +129,9 @@ class Retriever:
         levels = visible_levels(clearance)
         records = self.index.meetings(clearance)
         notes: list[str] = []
+        if not records and levels is not None:
+            # not "no minutes indexed": that tells a reader with a restricted role nothing true about the index
+            return Retrieval(question, [], [], notes=[NOTHING_VISIBLE], clearance=clearance)
         if within is not None:
             allowed = within.meeting_ids(records)
             records = [r for r in records if r.meeting_id in allowed]

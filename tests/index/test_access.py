@@ -50,6 +50,10 @@ def test_a_file_ingested_as_closed_is_hidden_and_can_be_opened_up_again(make_ind
     record = index.meetings()[0]
     assert (record.access, record.access_open, record.access_floor) == ("lukket", "lukket", "lukket")
     assert index.meetings("intern") == []  # nothing in it for staff or the public: not even listed
+    from assistant.retrieval import NOTHING_VISIBLE, Retriever
+
+    hidden = Retriever(index).retrieve("Hvor samles vejafdelingen?", clearance="intern")
+    assert (hidden.meetings, hidden.notes) == ([], [NOTHING_VISIBLE])  # not "no minutes are indexed"
     assert index.dense("legepladsen ved Havsted Strand", 5, None, ("åben", "intern")) == []
     assert index.lexical_search("legepladsen", 5, None, ("åben", "intern")) == []
     # the same file again without a level keeps it; with one, it is written again with that level
