@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install model lint bench clean chromium ocr
+.PHONY: run test install model lint bench clean chromium nginx ocr
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ model: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# the authenticating reverse proxy in front of the app in the trusted-header tests
+nginx:
+	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)
+
 # OCR of scanned minutes: Tesseract with its Danish model (ocrmypdf itself is in requirements.lock)
 ocr:
 	@(command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx dan) || \
@@ -31,7 +35,7 @@ ocr:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: model chromium ocr lint
+test: model chromium nginx ocr lint
 	$(PY) -m pytest -q
 
 run: model ocr

@@ -25,7 +25,9 @@ from assistant.api import (
 from assistant.config import Settings, get_settings
 from assistant.gradio_da import DANISH, HEAD
 from assistant.health import health_router
+from assistant.login import install_login
 from assistant.render import CONVERSATION_JS, CSS, WIDGET_CSS, conversation_html, text
+from assistant.roles import LOCAL, AccessPolicy, Viewer, audit, enable_audit_log
 from assistant.scope import Scope, ScopeError
 from assistant.service import Assistant
 from index.errors import EngineError, StoreUnavailable
@@ -54,11 +56,11 @@ def fail(message: str) -> gr.Error:
     return gr.Error(message, title="Fejl")
 
 
-def meeting_choices(assistant: Assistant, scope: Scope | None = None) -> list[str]:
+def meeting_choices(assistant: Assistant, scope: Scope | None = None, clearance: str | None = None) -> list[str]:
     # the page still opens, with the meetings last seen; a question then says the index is away
     with contextlib.suppress(StoreUnavailable):
         assistant.index.refresh()
-    records = [r for r in assistant.index.meetings() if scope is None or scope.admits(r)]
+    records = [r for r in assistant.index.meetings(clearance) if scope is None or scope.admits(r)]
     return [ALL_MEETINGS] + [f"{r.body} {r.date}" for r in reversed(records)]
 
 
@@ -86,9 +88,21 @@ def scope_line(scope: Scope | None, problem: str, compact: bool, query: str) -> 
             '<span class="sr-only"> (åbner i et nyt vindue)</span></a></div>')
 
 
-def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.Blocks:
+def page_viewer(policy: AccessPolicy, request: gr.Request | None) -> Viewer:
+    """The viewer of a page event: the label the auth dependency gave Gradio; without configuration the local
+    user; a configured app that somehow lacks one sees only what is public."""
+    if not policy.configured:
+        return LOCAL
+    return Viewer.from_label(getattr(request, "username", None)) or Viewer("offentlig")
+
+
+def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
+                policy: AccessPolicy | None = None) -> gr.Blocks:
     """The chat; `compact` (the widget) drops the staff area, the examples and the tab bar to fit 360 px."""
+    policy = policy or AccessPolicy(settings)
     index = assistant.index
+    # the page's first state is sent to everyone who opens it: with roles, meetings are listed only on load
+    first_clearance = "åben" if policy.configured else None
     examples = () if compact else tuple(EXAMPLES)
     with gr.Blocks(title="referat – spørg mødereferaterne", analytics_enabled=False, fill_width=compact) as blocks:
         scope = gr.State(None)
@@ -100,8 +114,8 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.B
                         "citerer referatets egne ord med sag, punkt, afsnit og side.</p></div>", elem_id="sidehoved",
                         scale=3)
             header = gr.HTML(scope_line(None, "", compact, ""), elem_id="afgraensning", scale=2)
-            meeting = gr.Dropdown(choices=meeting_choices(assistant), value=ALL_MEETINGS, label="Møde",
-                                  visible=not compact, elem_id="moedefilter", scale=2)
+            meeting = gr.Dropdown(choices=meeting_choices(assistant, None, first_clearance), value=ALL_MEETINGS,
+                                  label="Møde", visible=not compact, elem_id="moedefilter", scale=2)
         # the tab bar only where there is a second tab (the staff area); consecutive tabs form one bar
         with gr.Tab("Spørg", elem_id="spoerg-fane") if staff else gr.Column():
             conversation = gr.HTML(conversation_html(index, [], compact, examples=examples), elem_id="samtale",
@@ -112,7 +126,9 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.B
                                       max_length=settings.max_question_chars, container=False)
                 send = gr.Button("Spørg", variant="primary", scale=1, min_width=70, elem_id="spoerg")
 
-        def respond(asked: str, history: list[dict], chosen: str, within: Scope | None, standalone: bool = False):
+        def respond(asked: str, history: list[dict], chosen: str, within: Scope | None,
+                    request: gr.Request = None, standalone: bool = False):
+            viewer = page_viewer(policy, request)
             asked = (asked or "").strip()
             if not asked:
                 raise fail("Skriv et spørgsmål først.")
@@ -128,11 +144,14 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.B
             partial = ""
             meeting_scope = None if chosen in (None, ALL_MEETINGS) else chosen
             try:
-                for event in assistant.stream(asked, history=previous, meeting=meeting_scope, within=within):
+                for event in assistant.stream(asked, history=previous, meeting=meeting_scope, within=within,
+                                              clearance=viewer.clearance):
                     if isinstance(event, str):
                         partial += event
                         yield conversation_html(index, current, compact, partial), current, gr.skip()
                     else:
+                        audit(settings, viewer, asked, [f"{c.meeting_id}/{c.item}" for c in event.citations],
+                              event.found)
                         current[-1] = {"question": asked, "answer": event}
                         yield conversation_html(index, current, compact), current, gr.skip()
             except StoreUnavailable as unavailable:
@@ -140,33 +159,36 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.B
                 current[-1] = {"question": asked, "answer": None, "error": str(unavailable)}
                 yield conversation_html(index, current, compact), current, gr.skip()
 
-        def respond_to_link(history: list[dict], chosen: str, within: Scope | None, evt: gr.EventData):
+        def respond_to_link(history: list[dict], chosen: str, within: Scope | None, evt: gr.EventData,
+                            request: gr.Request = None):
             data = getattr(evt, "_data", None) or {}
             asked = data.get("spoerg") if isinstance(data, dict) else None
             if not asked:
                 return
             # an example or 'Måske relevant' question names its subject: no carry-over from earlier turns
-            yield from respond(asked, history, chosen, within, standalone=True)
+            yield from respond(asked, history, chosen, within, request, standalone=True)
 
         chat = {"outputs": [conversation, turns, question], "show_progress": "hidden", **PRIVATE}
         send.click(respond, [question, turns, meeting, scope], **chat)
         question.submit(respond, [question, turns, meeting, scope], **chat)
         conversation.click(respond_to_link, [turns, meeting, scope], **chat)
         if staff:
-            staff_area(assistant, settings, meeting)
+            staff_area(assistant, settings, meeting, policy)
 
         def on_load(request: gr.Request):
             within, problem = read_scope(request)
             query = request.url.query if request is not None else ""
+            clearance = page_viewer(policy, request).clearance
             return (within, scope_line(within, problem, compact, query),
-                    gr.update(choices=meeting_choices(assistant, within)))
+                    gr.update(choices=meeting_choices(assistant, within, clearance)))
 
         blocks.load(on_load, None, [scope, header, meeting], **PRIVATE)
     return blocks
 
 
-def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Dropdown) -> None:
-    """Upload, list and remove minutes; every handler checks the login itself."""
+def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Dropdown, policy: AccessPolicy) -> None:
+    """Upload, list and remove minutes; every handler checks the login itself, and with roles configured also
+    that the page's user is an admin."""
     from index.ingest import ingest_paths, remove_meeting
 
     def say(message: str) -> str:
@@ -182,6 +204,9 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             logout = gr.Button("Log ud", elem_id="logud", size="sm")
             upload = gr.File(file_count="multiple", file_types=[".pdf", ".txt", ".html", ".htm"],
                              label="Upload referater (PDF, tekst, HTML)", elem_id="upload")
+            level = gr.Radio(["åben", "intern", "lukket"], value="åben", label="Adgang til filernes punkter",
+                             info="Punkter, som referatet selv markerer som lukkede eller interne, forbliver det.",
+                             elem_id="adgang")
             ingest = gr.Button("Indekser", variant="primary", elem_id="indekser")
             results = gr.Dataframe(headers=["Fil", "Resultat", "Møde", "Punkter", "Besked"], interactive=False,
                                    label="Resultat af indekseringen", elem_id="resultater", buttons=[])
@@ -196,8 +221,9 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             rows = [[r.date, r.body, r.source, r.items] for r in reversed(assistant.index.meetings())]
             return rows, gr.update(choices=[r.source for r in assistant.index.meetings()], value=None)
 
-        def do_login(secret: str):
-            ok = hmac.compare_digest((secret or "").encode(), settings.admin_password.encode())
+        def do_login(secret: str, request: gr.Request = None):
+            ok = hmac.compare_digest((secret or "").encode(), settings.admin_password.encode()) and \
+                page_viewer(policy, request).may_manage
             rows, choices = listing() if ok else ([], gr.update())
             return (ok, gr.update(visible=ok), gr.update(visible=not ok), "",
                     say("Logget ind." if ok else "Forkert adgangskode."), rows, choices)
@@ -206,8 +232,9 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             return False, gr.update(visible=False), gr.update(visible=True), "", say("Logget ud."), [], \
                 gr.update(choices=[], value=None)
 
-        def do_ingest(files, ok: bool, progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
-            if not ok:
+        def do_ingest(files, chosen_level: str, ok: bool, request: gr.Request = None,
+                      progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
+            if not ok or not page_viewer(policy, request).may_manage:
                 raise fail("Log ind først.")
             paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
             if not paths:
@@ -227,7 +254,8 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
                          desc=f"OCR af {path.name}: side {page} af {pages}")
 
             try:
-                outcome = ingest_paths(assistant.index, paths, progress=step, ocr_progress=ocr_page)
+                outcome = ingest_paths(assistant.index, paths, progress=step, ocr_progress=ocr_page,
+                                       access=chosen_level or "åben")
             except EngineError as stopped:
                 raise fail(str(stopped)) from None
             rows = [[Path(r.path).name, r.status, r.meeting or "", r.items, r.message or ""] for r in outcome]
@@ -236,8 +264,8 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
             message = f"{len(outcome)} filer behandlet" + (f", {failed} fejlede." if failed else ".")
             return rows, table, choices, gr.update(choices=meeting_choices(assistant)), say(message)
 
-        def do_remove(source: str, ok: bool):
-            if not ok:
+        def do_remove(source: str, ok: bool, request: gr.Request = None):
+            if not ok or not page_viewer(policy, request).may_manage:
                 raise fail("Log ind først.")
             if not source:
                 raise fail("Vælg et møde.")
@@ -253,7 +281,7 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
         login.click(do_login, [password], signed, show_progress="hidden", **PRIVATE)
         password.submit(do_login, [password], signed, show_progress="hidden", **PRIVATE)
         logout.click(do_logout, None, signed, show_progress="hidden", **PRIVATE)
-        ingest.click(do_ingest, [upload, logged_in], [results, meetings, remove_choice, meeting_filter, status],
+        ingest.click(do_ingest, [upload, level, logged_in], [results, meetings, remove_choice, meeting_filter, status],
                      show_progress_on=[results], **PRIVATE)
         remove.click(do_remove, [remove_choice, logged_in], [meetings, remove_choice, status, meeting_filter],
                      show_progress="hidden", **PRIVATE)
@@ -272,17 +300,22 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     install_security_headers(api, settings)
     install_body_limit(api, settings)
     install_trailing_slashes(api)
-    api.include_router(api_router(get_assistant, settings))
+    policy = AccessPolicy(settings)
+    install_login(api, settings, policy)
+    api.include_router(api_router(get_assistant, settings, policy))
     api.include_router(health_router(get_assistant))
-    api.include_router(source_router(get_assistant))
+    api.include_router(source_router(get_assistant, policy))
     shared = get_assistant()
     common = {"footer_links": [], "ssr_mode": False, "theme": THEME, "css": CSS, "head": HEAD,
               "i18n": gr.I18n(en=DANISH, da=DANISH),
               # Gradio's own limit sits above ours, so an oversized file gets our Danish message, not its own
               "max_file_size": f"{2 * settings.max_upload_mb}mb"}
-    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=True), path="/widget",
+    if policy.configured:
+        # every page event then carries the viewer (role|user) as Gradio's user name; None is Gradio's 401
+        common["auth_dependency"] = lambda request: (v.label() if (v := policy.viewer(request)) else None)
+    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=True, policy=policy), path="/widget",
                         **{**common, "css": CSS + WIDGET_CSS})
-    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=False), path="/", **common)
+    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=False, policy=policy), path="/", **common)
     return api
 
 
@@ -321,9 +354,12 @@ def serve(host: str | None = None, port: int | None = None, ingest_sample: bool 
           f"model varmet op på {warm.get('model', 0):.1f} s, første søgning {warm['retrieval']:.2f} s"
           .replace(".", ","), flush=True)
     app = create_app(settings, assistant)
+    enable_audit_log()
     host, port = host or settings.host, port or settings.port
     print(f"referat kører på http://{host}:{port}/  (widget: /widget, API: /api/ask, dokumentation: /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # proxy_headers off: the peer address must stay the proxy's own, which REFERAT_TRUSTED_PROXIES is checked
+    # against (uvicorn would otherwise replace it with X-Forwarded-For from a local proxy)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 if __name__ == "__main__":

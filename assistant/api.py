@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,8 +17,10 @@ from pydantic import BaseModel, Field
 
 from assistant.config import Settings
 from assistant.health import RETRY_AFTER_SECONDS
+from assistant.roles import AccessPolicy, Viewer, audit
 from assistant.scope import Scope, ScopeError
 from assistant.types import Answer
+from index.access import may_see, parse_level
 from index.errors import EngineError, StoreUnavailable
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".html": "text/plain; charset=utf-8",
@@ -109,24 +110,31 @@ def install_body_limit(app: FastAPI, settings: Settings) -> None:
         return await call_next(request)
 
 
-def bearer_guard(settings: Settings) -> Callable[[Request], None]:
-    def guard(request: Request) -> None:
-        if not settings.api_token:
-            return
-        header = request.headers.get("Authorization", "")
-        token = header[7:] if header.lower().startswith("bearer ") else ""
-        if not hmac.compare_digest(token.encode(), settings.api_token.encode()):
-            raise HTTPException(401, "Manglende eller forkert adgangsnøgle (Authorization: Bearer …).",
-                                headers={"WWW-Authenticate": "Bearer"})
+def viewer_guard(policy: AccessPolicy, api: bool) -> Callable[[Request], Viewer]:
+    """The request's viewer (assistant.roles), or 401 with a Danish message."""
+    def guard(request: Request) -> Viewer:
+        viewer = policy.viewer(request, api=api)
+        if viewer is None:
+            raise HTTPException(401, "Manglende eller forkert adgang: log ind, eller send en gyldig adgangsnøgle "
+                                     "(Authorization: Bearer …).", headers={"WWW-Authenticate": "Bearer"})
+        return viewer
     return guard
 
 
-def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
-    router = APIRouter(dependencies=[Depends(bearer_guard(settings))])
+def api_router(get_assistant: Callable, settings: Settings, policy: AccessPolicy | None = None) -> APIRouter:
+    policy = policy or AccessPolicy(settings)
+    router = APIRouter()
     admission = Admission(settings.max_concurrent, settings.max_queue)
+    viewer_of = viewer_guard(policy, api=True)
+
+    def manager(viewer: Viewer, what: str) -> None:
+        if not policy.configured:
+            raise HTTPException(403, f"{what} via API kræver, at REFERAT_API_TOKEN eller REFERAT_API_TOKENS er sat.")
+        if not viewer.may_manage:
+            raise HTTPException(403, f"{what} kræver rollen admin.")
 
     @router.post("/api/ask", summary="Stil et spørgsmål", tags=["spørgsmål"])
-    async def ask(body: AskRequest, request: Request) -> dict:
+    async def ask(body: AskRequest, request: Request, viewer: Viewer = Depends(viewer_of)) -> dict:  # noqa: B008
         question = body.question.strip()
         if not question:
             raise HTTPException(400, "Spørgsmålet er tomt.")
@@ -140,19 +148,21 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
         assistant = get_assistant()
         async with admission:
             # the model and Chroma calls block; a worker thread keeps the server answering others meanwhile
-            answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k, within)
-        return with_links(answer, str(request.base_url))
+            answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k, within,
+                                             viewer.clearance)
+        audit(settings, viewer, question, [f"{c.meeting_id}/{c.item}" for c in answer.citations], answer.found)
+        return with_links(answer, str(request.base_url), openable(assistant.index, viewer))
 
     @router.get("/api/meetings", summary="De indekserede møder", tags=["møder"])
-    async def meetings() -> list[dict]:
+    async def meetings(viewer: Viewer = Depends(viewer_of)) -> list[dict]:  # noqa: B008
         index = get_assistant().index
         await asyncio.to_thread(index.refresh)
         return [{"id": r.meeting_id, "body": r.body, "date": r.date, "source": r.source, "items": r.items,
                  "pages": r.pages, "warnings": r.warning_list, "signatures": r.signature_list}
-                for r in index.meetings()]
+                for r in index.meetings(viewer.clearance)]
 
     @router.get("/api/sager/{case:path}", summary="En sags historik", tags=["sager"])
-    async def case_history_route(case: str) -> dict:
+    async def case_history_route(case: str, viewer: Viewer = Depends(viewer_of)) -> dict:  # noqa: B008
         """Every meeting that treated the case, oldest first, each with its verbatim decision (or null).
 
         The path converter keeps case numbers with a slash (``/api/sager/12/27845`` or ``12%2F27845``) whole.
@@ -161,29 +171,32 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
 
         index = get_assistant().index
         await asyncio.to_thread(index.maybe_refresh)
-        history = await asyncio.to_thread(case_history, index, case)
+        history = await asyncio.to_thread(case_history, index, case, clearance=viewer.clearance)
         if not history.treatments:
             raise HTTPException(404, f"Sagen {case.strip()} findes ikke i de indekserede referater.")
         return history.to_json()
 
     @router.post("/api/meetings", summary="Upload og indekser referater", tags=["møder"])
-    async def upload(request: Request) -> list[dict]:
-        if not settings.api_token:
-            raise HTTPException(403, "Upload via API kræver, at REFERAT_API_TOKEN er sat.")
+    async def upload(request: Request, viewer: Viewer = Depends(viewer_of)) -> list[dict]:  # noqa: B008
+        """Files in the form field `files`; `adgang` (åben, intern, lukket) sets the files' own level."""
+        manager(viewer, "Upload")
         form = await request.form(max_files=50, max_part_size=settings.max_upload_mb * 1024 * 1024)
         files = [f for f in form.getlist("files") if hasattr(f, "filename")]
         if not files:
             raise HTTPException(400, "Send en eller flere filer i feltet 'files'.")
-        results = await asyncio.to_thread(ingest_uploads, get_assistant().index, files)
+        try:
+            level = parse_level(str(form["adgang"])) if form.get("adgang") else None
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        results = await asyncio.to_thread(ingest_uploads, get_assistant().index, files, level)
         return [{"file": r.path, "status": r.status, "meeting": r.meeting, "items": r.items, "chunks": r.chunks,
                  "message": r.message} for r in results]
 
     @router.delete("/api/meetings/{meeting_id}", summary="Fjern et møde", tags=["møder"])
-    async def remove(meeting_id: str) -> dict:
+    async def remove(meeting_id: str, viewer: Viewer = Depends(viewer_of)) -> dict:  # noqa: B008
         from index.ingest import remove_meeting
 
-        if not settings.api_token:
-            raise HTTPException(403, "Sletning via API kræver, at REFERAT_API_TOKEN er sat.")
+        manager(viewer, "Sletning")
         record = await asyncio.to_thread(remove_meeting, get_assistant().index, meeting_id)
         if record is None:
             raise HTTPException(404, "Mødet findes ikke.")
@@ -197,16 +210,23 @@ def source_path(meeting_id: str, page: int) -> str:
     return f"/kilde/{quote(meeting_id)}#page={page}"
 
 
-def with_links(answer: Answer, base_url: str) -> dict:
-    """The answer's JSON with each citation's meeting id and absolute source link."""
+def with_links(answer: Answer, base_url: str, may_open: set[str] | None = None) -> dict:
+    """The answer's JSON with each citation's meeting id and absolute source link (null where the reader may
+    not open the file: it holds items above the reader's level)."""
     data = answer.to_json()
     for entry, citation in zip(data["citations"], answer.citations, strict=True):
         entry["meeting_id"] = citation.meeting_id
-        entry["url"] = base_url.rstrip("/") + source_path(citation.meeting_id, citation.page)
+        allowed = may_open is None or citation.meeting_id in may_open
+        entry["url"] = base_url.rstrip("/") + source_path(citation.meeting_id, citation.page) if allowed else None
     return data
 
 
-def ingest_uploads(index, uploads) -> list:
+def openable(index, viewer: Viewer) -> set[str]:
+    """Meetings whose original file the viewer may open: every item in it is within the viewer's level."""
+    return {r.meeting_id for r in index.meetings(viewer.clearance) if may_see(viewer.clearance, r.access)}
+
+
+def ingest_uploads(index, uploads, access: str | None = None) -> list:
     """Uploaded files keep their own names (safely reduced) in a private folder while they are ingested."""
     import re
     import shutil
@@ -224,21 +244,25 @@ def ingest_uploads(index, uploads) -> list:
             with target.open("wb") as handle:
                 shutil.copyfileobj(upload.file, handle)
             paths.append(target)
-        results = ingest_paths(index, paths)
+        results = ingest_paths(index, paths, access=access)
     return [replace(r, path=Path(r.path).name) for r in results]
 
 
-def source_router(get_assistant: Callable) -> APIRouter:
+def source_router(get_assistant: Callable, policy: AccessPolicy) -> APIRouter:
     router = APIRouter()
 
     @router.get("/kilde/{meeting_id}", summary="Det oprindelige referat", tags=["kilder"])
-    async def source(meeting_id: str) -> FileResponse:
+    async def source(meeting_id: str, viewer: Viewer = Depends(viewer_guard(policy, api=False))) -> FileResponse:  # noqa: B008
         # only files of indexed meetings, looked up by id: nothing in the request is used as a path
         index = get_assistant().index
         await asyncio.to_thread(index.maybe_refresh)
-        record = next((r for r in index.meetings() if r.meeting_id == meeting_id), None)
+        # a meeting the viewer cannot see at all is as absent as one that was never indexed
+        record = next((r for r in index.meetings(viewer.clearance) if r.meeting_id == meeting_id), None)
         if record is None or not record.stored_file:
             raise HTTPException(404, "Referatet findes ikke.")
+        if not may_see(viewer.clearance, record.access):
+            raise HTTPException(403, "Referatet indeholder punkter, som din rolle ikke har adgang til; "
+                                     "svarene citerer de punkter, du kan se.")
         path = await asyncio.to_thread(index.source_file, record)
         if path is None:
             raise HTTPException(404, "Referatets fil findes ikke længere.")

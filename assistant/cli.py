@@ -114,7 +114,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str("", refresh=False)
         bar.update(1)
 
-    results = ingest_paths(index, paths, progress=file_done, ocr_progress=ocr_page)
+    results = ingest_paths(index, paths, progress=file_done, ocr_progress=ocr_page, access=args.adgang)
     bar.close()
     counts: dict[str, int] = {}
     for result in results:
@@ -136,6 +136,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Ingen referater i indekset.")
     for r in records:
         print(f"{r.date}  {r.body}  ({r.source}, {r.items} punkter, {r.chunks} tekststykker)")
+        if r.access != "åben":
+            # who may see what (index.access): an operator checks a file's level here after `ingest --adgang`
+            span = r.access if r.access_open == r.access else f"{r.access_open} til {r.access}"
+            print(f"    Adgang: punkter {span}" + (f" (filen som {r.access_floor})" if r.access_floor != "åben"
+                                                      else ""))
         for signature in r.signature_list:
             role = f" ({signature['role']})" if signature.get("role") else ""
             when = f" den {signature['date']}" if signature.get("date") else ""
@@ -180,7 +185,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("Fejl: intet spørgsmål", file=sys.stderr)
         return 2
     for question in questions:
-        _print_answer(assistant.ask(question, meeting=args.meeting, k=args.k), args.json)
+        _print_answer(assistant.respond(question, meeting=args.meeting, k=args.k, clearance=_clearance(args)),
+                      args.json)
     return 0
 
 
@@ -196,10 +202,26 @@ def _case_listing(history) -> str:
     return "\n".join(lines)
 
 
+def _clearance(args: argparse.Namespace) -> str | None:
+    """`--rolle`: answer as that role would be answered (an operator checking what the public sees)."""
+    from assistant.roles import ROLES
+
+    return ROLES[args.rolle] if args.rolle else None
+
+
+def _level(text: str) -> str:
+    from index.access import parse_level
+
+    try:
+        return parse_level(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def cmd_case(args: argparse.Namespace) -> int:
     from index.cases import case_history
 
-    history = case_history(_index(), args.case)
+    history = case_history(_index(), args.case, clearance=_clearance(args))
     if not history.treatments:
         print(f"Fejl: sagen {args.case.strip()} findes ikke i de indekserede referater", file=sys.stderr)
         return 1
@@ -268,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--quiet", action="store_true")
     ingest.add_argument("--verbose", action="store_true", help="Vis hvert trin pr. fil")
+    ingest.add_argument("--adgang", type=_level, default=None, metavar="åben|intern|lukket",
+                        help="Filernes egen adgang: intet punkt bliver mere åbent end dette (lukkede punkter, "
+                             "som referatet selv markerer, forbliver lukkede)")
     ingest.set_defaults(func=cmd_ingest)
     listing = sub.add_parser("list", help="Vis de indekserede møder")
     listing.set_defaults(func=cmd_list)
@@ -280,10 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--meeting", help="Begræns til ét møde (filnavn, 'Organ ÅÅÅÅ-MM-DD' eller dato)")
     ask.add_argument("--k", type=int, default=None, help="Antal dagsordenspunkter i 'retrieved'")
     ask.add_argument("--chat", action="store_true", help="Interaktiv samtale i terminalen")
+    ask.add_argument("--rolle", choices=["offentlig", "medarbejder", "medlem", "admin"],
+                     help="Svar, som denne rolle får svar (standard: alt, som lokal bruger)")
     ask.set_defaults(func=cmd_ask)
     case = sub.add_parser("sag", help="Vis en sags historik: hvert møde, der har behandlet den, ældste først")
     case.add_argument("case", help="Sagsnummer (fx SAG-2023-01519, 12/27845, 24-009396) eller 'Lokalplan 1221'")
     case.add_argument("--json", action="store_true")
+    case.add_argument("--rolle", choices=["offentlig", "medarbejder", "medlem", "admin"],
+                     help="Vis historikken, som denne rolle ser den (standard: alt, som lokal bruger)")
     case.set_defaults(func=cmd_case)
     evaluate = sub.add_parser("eval", help="Mål kvaliteten på spørgsmål (jsonl) eller på strukturen (--structure)")
     evaluate.add_argument("questions", nargs="+",

@@ -58,7 +58,25 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, description="Seconds before the LLM is given up")
     host: str = Field("127.0.0.1", description="Address the web server binds to")
     port: int = Field(7860, description="Port the web server listens on")
-    api_token: str | None = Field(None, description="Bearer token required by the JSON API when set")
+    api_token: str | None = Field(None, description="Bearer token required by the JSON API when set (role admin)")
+    api_tokens: str | None = Field(None, description="API tokens with a role each: 'token1=medarbejder,token2=medlem'")
+    default_role: str | None = Field(
+        None, description="Role of a visitor without login or token (offentlig, medarbejder, medlem, admin); "
+                          "unset: such a visitor is refused when a login is configured")
+    role_groups: str | None = Field(
+        None, description="Groups giving a role: 'medlem=byraad;medarbejder=alle-ansatte;admin=referat-admin'")
+    oidc_issuer: str | None = Field(None, description="OpenID Connect issuer URL; set, the whole app needs a login")
+    oidc_client_id: str | None = Field(None, description="Client id registered at the identity provider")
+    oidc_client_secret: str | None = Field(None, description="Client secret registered at the identity provider")
+    oidc_groups_claim: str = Field("groups", description="Claim of the id_token/userinfo that lists the groups")
+    oidc_scope: str = Field("openid profile email", description="Scopes asked for at login")
+    session_secret: str | None = Field(
+        None, description="Key signing the login cookie; unset: a new key per process (logins end at restart, "
+                          "and instances behind one balancer must share a key)")
+    trusted_user_header: str | None = Field(None, description="Header with the user name, set by a trusted proxy")
+    trusted_groups_header: str | None = Field(None, description="Header with the user's groups (comma or ;)")
+    trusted_proxies: str = Field("", description="Addresses/networks whose trusted headers are believed")
+    audit_questions: bool = Field(False, description="Write the question text into the audit log too")
     admin_password: str | None = Field(None, description="Password for the staff area; unset hides it")
     frame_ancestors: str = Field("'self'", description="Sites allowed to frame /widget (CSP)")
     max_question_chars: int = Field(1000, description="Longest accepted question")

@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.scope import Scope
+from index.access import may_see, visible_levels
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
 from index.lexical import stems
 from index.store import MeetingRecord, StoredChunk
 
+NOTHING_VISIBLE = "Jeg kan ikke finde svar på det i de referater, du har adgang til."
 RRF_K = 60
 CANDIDATES = 40
 DENSE_WEIGHT = 1.0
@@ -59,6 +61,8 @@ class Retrieval:
     dense_items: list[tuple[str, str]] = field(default_factory=list)
     lexical_items: list[tuple[str, str]] = field(default_factory=list)
     lexical_terms: list[str] = field(default_factory=list)
+    # the reader's clearance (index.access): what the answer may draw on beyond these items
+    clearance: str | None = None
 
 
 def find_meeting(records: list[MeetingRecord], selector: str) -> list[MeetingRecord]:
@@ -115,22 +119,31 @@ class Retriever:
         self.index = index
 
     def retrieve(self, question: str, k: int = 5, meeting: str | None = None,
-                 within: Scope | None = None) -> Retrieval:
-        """`meeting` picks one meeting; `within` (organ and/or period) restricts the meetings searched."""
+                 within: Scope | None = None, clearance: str | None = None) -> Retrieval:
+        """`meeting` picks one meeting; `within` (organ and/or period) restricts the meetings searched.
+
+        `clearance` (index.access) is the strictest level the reader may see: every route below — meetings in
+        scope, dense search (a Chroma `where`), BM25, case and item numbers — only ever sees those chunks.
+        None sees everything (a single user on a laptop)."""
         self.index.maybe_refresh()
-        records = self.index.meetings()
+        levels = visible_levels(clearance)
+        records = self.index.meetings(clearance)
         notes: list[str] = []
+        if not records and levels is not None:
+            # not "no minutes indexed": that tells a reader with a restricted role nothing true about the index
+            return Retrieval(question, [], [], notes=[NOTHING_VISIBLE], clearance=clearance)
         if within is not None:
             allowed = within.meeting_ids(records)
             records = [r for r in records if r.meeting_id in allowed]
             if not records:
-                return Retrieval(question, [], [], notes=[within.empty_note()])
+                return Retrieval(question, [], [], notes=[within.empty_note()], clearance=clearance)
         everything = len(self.index.meetings())
         scope = records
         if meeting:
             scope = find_meeting(records, meeting)
             if not scope:
-                return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."])
+                return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."],
+                                 clearance=clearance)
         route = None
         by_body = meetings_named_by_body(question, scope)
         if by_body and len(by_body) < len(scope):
@@ -146,20 +159,20 @@ class Retriever:
 
         cases = [c.upper() if c.upper().startswith("SAG-") else c for c in CASE_IN_QUESTION.findall(question)]
         items_named = ITEM_IN_QUESTION.findall(question)
-        dense = self.index.dense(search_text, CANDIDATES, restricted)
-        allowed_chunks = self.index.chunk_ids_for(meeting_ids) if restricted is not None else None
-        lexical = self.index.lexical_search(search_text, CANDIDATES, allowed_chunks)
+        dense = self.index.dense(search_text, CANDIDATES, restricted, levels)
+        allowed_chunks = self.index.chunk_ids_for(meeting_ids, levels) if restricted is not None else None
+        lexical = self.index.lexical_search(search_text, CANDIDATES, allowed_chunks, levels)
         fused = self._fuse(dense, lexical)
         items = self._aggregate(fused, {r.meeting_id: r for r in scope})
         if cases or items_named:
-            exact = self._exact(scope, cases, items_named, fused)
+            exact = self._exact(scope, cases, items_named, fused, clearance)
             if exact:
                 route = "sag" if cases else "punkt"
                 items = self._promote(items, exact)
         return Retrieval(
             question=question, items=items[: max(k, 1)], meetings=scope, route=route, notes=notes,
             dense_items=_item_order(dense), lexical_items=_item_order([c for c, _ in lexical_chunks(self, lexical)]),
-            lexical_terms=self.index.lexical.query_terms(search_text),
+            lexical_terms=self.index.lexical.query_terms(search_text), clearance=clearance,
         )
 
     def _fuse(self, dense: list[StoredChunk], lexical: list[tuple[str, float]]) -> list[ChunkHit]:
@@ -211,7 +224,7 @@ class Retriever:
         return sorted(items, key=lambda i: (-i.score, -i.chunks[0].score))
 
     def _exact(self, scope: list[MeetingRecord], cases: list[str], numbers: list[str],
-               fused: list[ChunkHit]) -> list[ItemHit]:
+               fused: list[ChunkHit], clearance: str | None) -> list[ItemHit]:
         """Items whose case number or item number the question names, in fused order."""
         in_scope = {r.meeting_id for r in scope}
         wanted_cases = {c.upper() for c in cases}
@@ -228,7 +241,7 @@ class Retriever:
             item_cases = {c.upper() for c in meta.get("cases", "").split("|") if c}
             named = (item_cases & wanted_cases) or (meta.get("item") in numbers and not cases)
             key = (meta["meeting_id"], meta["item"])
-            if named and meta["meeting_id"] in in_scope and key not in keys:
+            if named and meta["meeting_id"] in in_scope and may_see(clearance, meta.get("access")) and key not in keys:
                 keys.append(key)
         order = {h.chunk.id: i for i, h in enumerate(fused)}
         found = []

@@ -57,8 +57,8 @@ class Assistant:
         return timings
 
     def retrieve(self, question: str, k: int | None = None, meeting: str | None = None,
-                 within: Scope | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, k or self.settings.top_k, meeting, within)
+                 within: Scope | None = None, clearance: str | None = None) -> Retrieval:
+        return self.retriever.retrieve(question, k or self.settings.top_k, meeting, within, clearance)
 
     def condense(self, question: str, history: list[dict] | None) -> str:
         if self.llm is not None:
@@ -66,11 +66,15 @@ class Assistant:
         return condense_without_llm(question, history)
 
     def stream(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
-               k: int | None = None, within: Scope | None = None) -> Iterator[str | Answer]:
-        """Text deltas (LLM only), then the final Answer with timings."""
+               k: int | None = None, within: Scope | None = None,
+               clearance: str | None = None) -> Iterator[str | Answer]:
+        """Text deltas (LLM only), then the final Answer with timings.
+
+        ``clearance`` (index.access) limits everything the answer is made of — retrieval, suggestions, the
+        LLM's context — to what the reader may see; None is everything."""
         started = time.perf_counter()
         standalone = self.condense(question, history)
-        retrieval = self.retrieve(standalone, k, meeting, within)
+        retrieval = self.retrieve(standalone, k, meeting, within, clearance)
         retrieved_at = time.perf_counter()
         final: Answer | None = None
         if self.generative is not None:
@@ -90,9 +94,9 @@ class Assistant:
         yield replace(final, question=question, timings_ms=timings)
 
     def respond(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
-                k: int | None = None, within: Scope | None = None) -> Answer:
+                k: int | None = None, within: Scope | None = None, clearance: str | None = None) -> Answer:
         """Answer one question (with an optional conversation); the JSON is the `ask --json` contract."""
-        events = list(self.stream(question, history, meeting, k, within))
+        events = list(self.stream(question, history, meeting, k, within, clearance))
         return events[-1]
 
     def ask(self, question: str, meeting: str | None = None, k: int | None = None) -> Answer:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index.access import may_see
 from index.dates import all_dates
 
 if TYPE_CHECKING:  # index.store imports index.chunking, which imports this module
@@ -192,8 +193,14 @@ def _same_treatment(a: Treatment, b: Treatment) -> bool:
             and " ".join(a.decision.text.split()) == " ".join(b.decision.text.split()))
 
 
-def case_history(index, case: str, can_see: Callable[[dict], bool] = open_to_all) -> CaseHistory:
-    """Every treatment of ``case`` in the committed meetings, oldest first (empty when the case is unknown)."""
+def case_history(index, case: str, can_see: Callable[[dict], bool] = open_to_all,
+                 clearance: str | None = None) -> CaseHistory:
+    """Every treatment of ``case`` in the committed meetings, oldest first (empty when the case is unknown).
+
+    With a reader's ``clearance`` (index.access) an item above it is left out entirely — not even its title —
+    and the items it may see show their decisions; a case with nothing visible is as unknown as any other."""
+    if clearance is not None:
+        can_see = lambda metadata: may_see(clearance, metadata.get("access"))  # noqa: E731
     key = normalise_case(case)
     if not key:
         return CaseHistory(case.strip(), ())
@@ -211,6 +218,8 @@ def case_history(index, case: str, can_see: Callable[[dict], bool] = open_to_all
     groups: dict[tuple[str, str], list[StoredChunk]] = {}
     for chunk in found:
         meeting_id = chunk.metadata.get("meeting_id")
+        if clearance is not None and not may_see(clearance, chunk.metadata.get("access")):
+            continue
         if meeting_id in records:  # chunks of an interrupted or replaced ingest are not part of the index
             groups.setdefault((meeting_id, str(chunk.metadata.get("item", ""))), []).append(chunk)
     treatments: list[Treatment] = []

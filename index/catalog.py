@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.access import CLOSED, may_see
 from index.embedding import Embedder, native_bf16
 from index.errors import StoreUnavailable
 from index.guard import Guard
@@ -177,7 +178,8 @@ class MinutesIndex:
             lexical = None if force else LexicalIndex.load(self.lexical_dir, fingerprint)
             if lexical is None:
                 chunks = self.store.documents({r.meeting_id for r in records})
-                lexical = LexicalIndex([c.id for c in chunks], [c.text for c in chunks])
+                lexical = LexicalIndex([c.id for c in chunks], [c.text for c in chunks],
+                                       [str(c.metadata.get("access", CLOSED)) for c in chunks])
                 log.info("BM25-indekset er bygget fra Chroma (%d tekststykker)", len(chunks))
                 lexical.save_quietly(self.lexical_dir, fingerprint)
             self.lexical, self._records, self._fingerprint = lexical, records, fingerprint
@@ -208,13 +210,15 @@ class MinutesIndex:
             return IndexHealth(False, None, exc.cause, False, len(self._records), None)
         return IndexHealth(True, round(latency, 1), None, current, len(self._records), chunks)
 
-    def meetings(self) -> list[MeetingRecord]:
-        return list(self._records)
+    def meetings(self, clearance: str | None = None) -> list[MeetingRecord]:
+        """Committed meetings; with a ``clearance``, only those with at least one item the reader may see."""
+        return [r for r in self._records if may_see(clearance, r.access_open)]
 
     def active_ids(self) -> set[str]:
         return {r.meeting_id for r in self._records}
 
-    def dense(self, question: str, k: int, meeting_ids: set[str] | None) -> list[StoredChunk]:
+    def dense(self, question: str, k: int, meeting_ids: set[str] | None,
+              levels: tuple[str, ...] | None = None) -> list[StoredChunk]:
         """Nearest chunks of committed meetings only, so chunks of an interrupted ingest never change a ranking.
 
         Chroma evaluates an ``$in`` filter over every listed meeting before searching, which grows with the
@@ -228,20 +232,21 @@ class MinutesIndex:
         embedding = self.embedder.embed_query(question)
         if 2 * len(allowed) > len(active):
             fetch = max(2 * k, 20)
-            raw = self.store.dense(embedding, fetch, None)
+            raw = self.store.dense(embedding, fetch, None, levels)
             hits = [h for h in raw if h.metadata.get("meeting_id") in allowed]
             if len(hits) >= k or len(raw) < fetch:  # enough, or every chunk there is was looked at
                 return hits[:k]
-        return self.store.dense(embedding, k, allowed)[:k]
+        return self.store.dense(embedding, k, allowed, levels)[:k]
 
-    def lexical_search(self, question: str, k: int, chunk_ids: set[str] | None = None) -> list[tuple[str, float]]:
-        return self.lexical.search(question, k, chunk_ids)
+    def lexical_search(self, question: str, k: int, chunk_ids: set[str] | None = None,
+                       levels: tuple[str, ...] | None = None) -> list[tuple[str, float]]:
+        return self.lexical.search(question, k, chunk_ids, levels)
 
     def chunks(self, ids: list[str]) -> list[StoredChunk]:
         return self.store.get(ids)
 
-    def chunk_ids_for(self, meeting_ids: set[str]) -> set[str]:
-        return self.store.chunk_ids(meeting_ids)
+    def chunk_ids_for(self, meeting_ids: set[str], levels: tuple[str, ...] | None = None) -> set[str]:
+        return self.store.chunk_ids(meeting_ids, levels)
 
     def source_file(self, record: MeetingRecord) -> Path | None:
         """The original file of a meeting: the local copy, or fetched once from Chroma into it."""

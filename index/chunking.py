@@ -130,8 +130,9 @@ def _participants_item(meeting: Meeting) -> AgendaItem | None:
     if meeting.participants_section is None or not meeting.participants_section.text.strip():
         return None
     section = meeting.participants_section
+    # who attended is as open as the file itself: a file ingested as 'intern' keeps its attendance internal too
     return AgendaItem(number=PARTICIPANTS_ITEM, title="Deltagere og afbud", cases=(), pages=section.pages,
-                      sections=(section,))
+                      sections=(section,), access=meeting.access)
 
 
 def chunk_meeting(meeting: Meeting, model: str, fits: Callable[[str], bool], max_words: int = 130) -> list[Chunk]:

@@ -8,14 +8,16 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from index.access import rank, stricter
 from index.catalog import MinutesIndex
 from index.chunking import chunk_meeting
 from index.errors import DiskFull, EngineError, IngestAborted, MinutesError
 from index.parsing import SUPPORTED_SUFFIXES, Limits, parse_file
 from index.store import MeetingRecord, new_generation
+from index.types import Meeting
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +57,24 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]
 OcrProgress = Callable[[Path, int, int], None]
 
 
-def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | None = None) -> IngestResult:
-    """Index one file; the previous state stays visible until the new meeting is committed."""
+def with_access(meeting: Meeting, level: str | None) -> Meeting:
+    """The meeting with the file's own level applied: no item (nor the attendance) is more open than it."""
+    if level is None:
+        return meeting
+    items = tuple(replace(item, access=stricter(item.access, level)) for item in meeting.items)
+    return replace(meeting, items=items, access=stricter(meeting.access, level))
+
+
+def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | None = None,
+                access: str | None = None) -> IngestResult:
+    """Index one file; the previous state stays visible until the new meeting is committed.
+
+    ``access`` (åben/intern/lukket) is the file's own level; None keeps what an indexed copy already has.
+    The same file given again with another level is indexed again with it."""
     config = index.config
     limits = Limits(max_bytes=config.max_file_mb * 1024 * 1024, ocr_max_pages=config.ocr_max_pages,
                     ocr_timeout=config.ocr_timeout)
-    known = _already_indexed(index, path, limits)
+    known = _already_indexed(index, path, limits, access)
     if known is not None:
         return known  # before parsing: a scan is not OCR'd again on every run over an archive
     try:
@@ -70,6 +84,12 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
         return IngestResult(str(path), FAILED, message=str(exc))
     records = index.store.records_for(meeting.sha256, meeting.source)
     same_content = next((r for r in records if r.sha256 == meeting.sha256), None)
+    if access is None and same_content is not None:
+        access = same_content.access_floor  # a changed file keeps nothing; the same content keeps its level
+    meeting = with_access(meeting, access)
+    relevel = same_content is not None and same_content.access_floor != meeting.access
+    if relevel:
+        same_content = None  # a new level for the same file: its chunks are written again with it
     if same_content is not None:
         if same_content.source == meeting.source:
             return IngestResult(str(path), UNCHANGED, meeting=f"{meeting.body} {meeting.date}",
@@ -86,6 +106,10 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
     log.info("indlejrer %s: %d tekststykker", path.name, len(chunks))
     vectors = embedder.embed_passages([c.text for c in chunks])
     log.info("gemmer %s", path.name)
+    if relevel:
+        # Chroma's add keeps an existing id's old metadata, and the ids are the same: the old chunks go first.
+        # Until the commit the meeting has no chunks at all, never chunks with the wrong level.
+        index.store.delete_meeting_chunks(meeting.id)
     index.store.add(chunks, vectors)
     # a scan is kept as its OCR'd PDF: searchable in the browser's viewer, same pages
     original = meeting.ocr_pdf if meeting.ocr_pdf is not None else path.read_bytes()
@@ -101,6 +125,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
             warnings=json.dumps(list(meeting.warnings), ensure_ascii=False),
             signatures=json.dumps([asdict(s) for s in meeting.signatures], ensure_ascii=False),
             ocr_pages=json.dumps(list(meeting.ocr_pages)),
+            access=max((c.access for c in chunks), key=rank, default=meeting.access),
+            access_open=min((c.access for c in chunks), key=rank, default=meeting.access),
+            access_floor=meeting.access,
         ))
     except (EngineError, OSError):
         # not committed: the chunks already written are invisible and collected later; the copy goes now
@@ -108,7 +135,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
             copy.unlink(missing_ok=True)
         raise
     log.info("færdig %s", path.name)
-    if previous is not None:
+    # the same content with a new level: its record was just overwritten in place, nothing to drop
+    relevelled = previous is not None and previous.meeting_id == meeting.id
+    if previous is not None and not relevelled:
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)
         _drop_original(index, previous)
@@ -119,8 +148,9 @@ def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | Non
                         items=len(meeting.items), chunks=len(chunks), message=warning)
 
 
-def _already_indexed(index: MinutesIndex, path: Path, limits: Limits) -> IngestResult | None:
-    """The file's exact content is indexed already (under this name or another): nothing to read."""
+def _already_indexed(index: MinutesIndex, path: Path, limits: Limits, access: str | None) -> IngestResult | None:
+    """The file's exact content is indexed already (under this name or another, with the level asked for):
+    nothing to read."""
     try:
         if not path.is_file() or path.stat().st_size > limits.max_bytes:
             return None
@@ -128,7 +158,7 @@ def _already_indexed(index: MinutesIndex, path: Path, limits: Limits) -> IngestR
     except OSError:
         return None  # the reader names the problem
     same = next((r for r in index.store.records_for(sha256, path.name) if r.sha256 == sha256), None)
-    if same is None:
+    if same is None or (access is not None and same.access_floor != access):
         return None
     if same.source == path.name:
         return IngestResult(str(path), UNCHANGED, meeting=f"{same.body} {same.date}", items=same.items,
@@ -161,9 +191,9 @@ def _keep_file(index: MinutesIndex, path: Path, sha256: str, data: bytes) -> str
 
 def ingest_paths(index: MinutesIndex, paths: Iterable[Path],
                  progress: Callable[[IngestResult], None] | None = None,
-                 ocr_progress: OcrProgress | None = None) -> list[IngestResult]:
+                 ocr_progress: OcrProgress | None = None, access: str | None = None) -> list[IngestResult]:
     """Ingest every file; one bad file never stops the others. ``ocr_progress(file, done, total)`` follows
-    the pages of a scan while it is OCR'd."""
+    the pages of a scan while it is OCR'd; ``access`` is the files' own level (index.access)."""
     files, results = expand_paths(paths)
     for result in results:
         if progress:
@@ -173,7 +203,7 @@ def ingest_paths(index: MinutesIndex, paths: Iterable[Path],
         index.store.collect_garbage()
         for path in files:
             current = path.name
-            result = ingest_file(index, path, ocr_progress)
+            result = ingest_file(index, path, ocr_progress, access)
             results.append(result)
             done += result.status in (NEW, REPLACED)
             if progress:

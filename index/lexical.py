@@ -16,10 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
+from index.access import CLOSED
+
 TOKEN = re.compile(r"[0-9a-zæøåéüöä]+(?:[.,\-/][0-9a-zæøåéüöä]+)*", re.I)
 # Bump when tokenisation changes, so persisted indexes built the old way are rebuilt.
 TOKENISER_VERSION = "da-1"
 log = logging.getLogger(__name__)
+# Bump when what is persisted beside the tokens changes (the access level of every chunk since "2")
+STATE_VERSION = 2
 MIN_PART = 3
 MIN_COMPOUND = 7
 # Short function words carry no topic; a question's "hvad", "hvem", "blev" must not decide ranking.
@@ -92,10 +96,12 @@ class CompoundSplitter:
 class LexicalIndex:
     """BM25 (bm25s) over chunk texts, addressed by chunk id."""
 
-    def __init__(self, ids: list[str], texts: list[str]) -> None:
+    def __init__(self, ids: list[str], texts: list[str], levels: list[str] | None = None) -> None:
         import bm25s
 
         self.ids = list(ids)
+        # each chunk's access level, so a search sees only what the reader may see (index.access)
+        self.levels = list(levels) if levels is not None else [CLOSED] * len(self.ids)
         tokenised = [stems(t) for t in texts]
         vocabulary = Counter(s for doc in tokenised for s in set(doc))
         self.splitter = CompoundSplitter(set(vocabulary))
@@ -121,7 +127,9 @@ class LexicalIndex:
     def query_terms(self, question: str) -> list[str]:
         return [t for t in self.splitter.expand(stems(question)) if t in self.vocabulary]
 
-    def search(self, question: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+    def search(self, question: str, k: int, allowed: set[str] | None = None,
+               levels: tuple[str, ...] | None = None) -> list[tuple[str, float]]:
+        """Best chunks for the question among ``allowed`` ids (None: all) of the access ``levels`` (None: all)."""
         terms = self.query_terms(question)
         if not terms or not self.ids:
             return []
@@ -131,8 +139,11 @@ class LexicalIndex:
             for cid in allowed:
                 if cid in self._position:
                     mask[self._position[cid]] = 1.0
-            if not mask.any():
-                return []
+        if levels is not None:
+            visible = np.fromiter((level in levels for level in self.levels), dtype=np.float32, count=len(self.ids))
+            mask = visible if mask is None else mask * visible
+        if mask is not None and not mask.any():
+            return []
         k = min(k, len(self.ids))
         docs, scores = self._bm25.retrieve([terms], k=k, show_progress=False, weight_mask=mask, n_threads=1)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
@@ -144,7 +155,8 @@ class LexicalIndex:
         if self.ids:
             self._bm25.save(str(staging / "bm25"), show_progress=False)
         (staging / "state.json").write_text(json.dumps({
-            "fingerprint": fingerprint, "tokeniser": TOKENISER_VERSION, "ids": self.ids,
+            "fingerprint": fingerprint, "tokeniser": TOKENISER_VERSION, "state": STATE_VERSION, "ids": self.ids,
+            "levels": self.levels,
             "vocabulary": sorted(self.splitter.vocabulary),
             "frequencies": dict(sorted(self.frequencies.items())),
         }, ensure_ascii=False), encoding="utf-8")
@@ -178,7 +190,8 @@ class LexicalIndex:
         except (OSError, ValueError) as exc:
             log.warning("BM25-indekset i %s er beskadiget (%s); bygges igen fra Chroma", directory, exc)
             return None
-        if state.get("fingerprint") != fingerprint or state.get("tokeniser") != TOKENISER_VERSION:
+        if (state.get("fingerprint") != fingerprint or state.get("tokeniser") != TOKENISER_VERSION
+                or state.get("state") != STATE_VERSION):
             log.info("BM25-indekset i %s hører til en anden tilstand af Chroma; bygges igen", directory)
             return None
         try:
@@ -194,6 +207,9 @@ class LexicalIndex:
 
         index = cls.__new__(cls)
         index.ids = list(state["ids"])
+        index.levels = list(state["levels"])
+        if len(index.levels) != len(index.ids):
+            raise ValueError(f"{len(index.levels)} adgangsniveauer, {len(index.ids)} id'er")
         index.splitter = CompoundSplitter(set(state["vocabulary"]))
         index.frequencies = Counter(state["frequencies"])
         index.vocabulary = set(index.frequencies)

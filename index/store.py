@@ -48,6 +48,12 @@ class MeetingRecord:
     signatures: str = "[]"
     # JSON list of the pages whose text came from OCR (a scanned file)
     ocr_pages: str = "[]"
+    # access levels (index.access): the strictest item (decides who may open the file), the most open item
+    # (decides who sees the meeting at all) and the file's own level as set at ingest. A record written before
+    # these existed is treated as holding closed items, so its file is served to members only.
+    access: str = "lukket"
+    access_open: str = "åben"
+    access_floor: str = "åben"
 
     @property
     def warning_list(self) -> list[str]:
@@ -257,11 +263,11 @@ class ChromaStore:
                                                                  strict=True))
         return sorted(out, key=lambda c: c.id)
 
-    def chunk_ids(self, meeting_ids: set[str]) -> set[str]:
+    def chunk_ids(self, meeting_ids: set[str], levels: tuple[str, ...] | None = None) -> set[str]:
         """Ids only: a restricted question needs to know which chunks it may use, not their text."""
         if not meeting_ids:
             return set()
-        return set(self.chunks.get(where={"meeting_id": {"$in": sorted(meeting_ids)}}, include=[])["ids"])
+        return set(self.chunks.get(where=chunk_filter(meeting_ids, levels), include=[])["ids"])
 
     def get(self, ids: list[str]) -> list[StoredChunk]:
         if not ids:
@@ -271,14 +277,16 @@ class ChromaStore:
                                                                 strict=True)}
         return [by_id[i] for i in ids if i in by_id]
 
-    def dense(self, embedding: np.ndarray, k: int, meeting_ids: set[str] | None) -> list[StoredChunk]:
+    def dense(self, embedding: np.ndarray, k: int, meeting_ids: set[str] | None,
+              levels: tuple[str, ...] | None = None) -> list[StoredChunk]:
         """Nearest chunks, as llama-index's ChromaVectorStore.query returns them: text, the node's own
-        metadata (from ``_node_content``) and similarity ``exp(-distance)``."""
-        where = None
-        if meeting_ids is not None:
-            if not meeting_ids:
-                return []
-            where = {"meeting_id": {"$in": sorted(meeting_ids)}}
+        metadata (from ``_node_content``) and similarity ``exp(-distance)``.
+
+        ``levels`` limits the search to chunks of those access levels inside Chroma, so a chunk the reader
+        may not see is never a candidate (filtering afterwards would still let it push others out)."""
+        if meeting_ids is not None and not meeting_ids:
+            return []
+        where = chunk_filter(meeting_ids, levels)
         count = self.chunks.count()
         if count == 0:
             return []
@@ -289,6 +297,18 @@ class ChromaStore:
             for i, d, m, distance in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
                                          got["distances"][0], strict=True)
         ]
+
+
+def chunk_filter(meeting_ids: set[str] | None, levels: tuple[str, ...] | None) -> dict | None:
+    """Chroma ``where`` for chunks of these meetings and access levels (None: no restriction)."""
+    clauses = []
+    if meeting_ids is not None:
+        clauses.append({"meeting_id": {"$in": sorted(meeting_ids)}})
+    if levels is not None:
+        clauses.append({"access": {"$in": list(levels)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def node_metadata(stored: dict) -> dict:

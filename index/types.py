@@ -105,6 +105,8 @@ class Meeting:
     # a scanned file after OCR: the searchable PDF kept as the original, and the pages whose text OCR read
     ocr_pdf: bytes | None = field(default=None, repr=False, compare=False)
     ocr_pages: tuple[int, ...] = ()
+    # the file's own level (`referat ingest --adgang`, the staff upload): no item is more open than this
+    access: str = "åben"
 
     @property
     def id(self) -> str:

@@ -124,3 +124,19 @@ def assistant_over(tmp_path_factory, embedder):
         return Assistant(Settings(data_dir=root / "data"), index=index)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def access_assistant(tmp_path_factory, embedder):
+    """An Assistant over minutes with one open, one internal and one closed item (Havsted Byråd), for the
+    access tests of the API, the login and the browser."""
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from index.catalog import IndexConfig, MinutesIndex
+    from index.ingest import ingest_paths
+
+    root = tmp_path_factory.mktemp("access")
+    config = IndexConfig(data_dir=root / "data", model="multilingual-e5-small", model_cache=Settings().model_cache)
+    index = MinutesIndex(config, embedder=embedder)
+    assert [r.status for r in ingest_paths(index, [FIXTURES / "access-byraad-2024-05-14.txt"])] == ["ny"]
+    return Assistant(Settings(data_dir=root / "data"), index=index)

@@ -23,6 +23,9 @@ from index.types import Line
 LOOKAHEAD = 8
 CLOSED = re.compile(r"^(?:lukket(?:\s+punkt)?\b|fortroligt punkt\b)", re.I)
 CLOSED_TEXT = re.compile(r"\b(lukket punkt|for lukkede døre|lukket møde|behandlet lukket)\b", re.I)
+# an item for staff, not the public: "Internt punkt", "Intern: Status på rekruttering", "Kun til intern brug"
+INTERNAL = re.compile(r"^(?:intern(?:t)?\s+punkt\b|intern\s*:)", re.I)
+INTERNAL_TEXT = re.compile(r"\b(internt punkt|kun til intern brug|ikke offentligt punkt)\b", re.I)
 # lines that belong to the page furniture or the meeting, never to an item's title
 NOT_TITLE = re.compile(r"(\bside\s+\d+\b|\bdato:|^mødested\b|^sted:|^tidspunkt\b|^kl\.\s*\d)", re.I)
 
@@ -48,6 +51,7 @@ class RawItem:
     case_line: str | None = None
     sections: list[RawSection] = field(default_factory=list)
     closed: bool = False
+    internal: bool = False
 
 
 @dataclass
@@ -279,6 +283,8 @@ def _read_item(signals: Signals, start: int, number: str, title: str, end: int, 
         _append_text(item, line)
     if not item.closed and any(CLOSED_TEXT.search(ln.text) for ln in lines[start:min(end, i + 3)]):
         item.closed = True
+    item.internal = bool(INTERNAL.match(item.title)) or any(
+        INTERNAL_TEXT.search(ln.text) for ln in lines[start:min(end, i + 3)])
     return item
 
 

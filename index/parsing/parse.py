@@ -62,7 +62,7 @@ def _item(raw: RawItem, width: int) -> AgendaItem:
     return AgendaItem(
         number=raw.number, title=raw.title, cases=tuple(raw.cases), pages=(raw.heading_page, last_page),
         sections=tuple(sections), attachments=_attachments(sections), group=raw.group, case_line=raw.case_line,
-        heading=raw.heading, access="lukket" if raw.closed else "åben",
+        heading=raw.heading, access="lukket" if raw.closed else "intern" if raw.internal else "åben",
     )
 
 

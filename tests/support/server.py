@@ -107,3 +107,33 @@ class ChromaServer:
             self.process.send_signal(signal.SIGCONT)
             self.process.terminate()
             self.process.wait(timeout=30)
+
+
+class ThreadServer:
+    """An app object served by uvicorn in a thread on a free port: real HTTP, but the test's own Assistant (and
+    model) behind it, so several configurations cost no extra model load."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        # proxy_headers off as in `referat serve`: the peer address is what trusted proxies are checked against
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", proxy_headers=False)
+        self.server = uvicorn.Server(config)
+        import threading
+
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> ThreadServer:
+        self.thread.start()
+        deadline = time.time() + 30
+        while not self.server.started:
+            if time.time() > deadline or not self.thread.is_alive():
+                raise RuntimeError("serveren startede ikke")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
