@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
+from assistant.archive import BoilerplateTitles, ambiguous_meetings, prefer_years
+from assistant.meetings import bodies_named, dates_named, months_named, resolve
 from index.catalog import MinutesIndex
-from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
-from index.lexical import stems
+from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE
 from index.store import MeetingRecord, StoredChunk
 
 RRF_K = 60
@@ -58,24 +58,37 @@ class Retrieval:
     dense_items: list[tuple[str, str]] = field(default_factory=list)
     lexical_items: list[tuple[str, str]] = field(default_factory=list)
     lexical_terms: list[str] = field(default_factory=list)
+    # meetings that answer about equally when the question names none, most recent first
+    ambiguous: list[MeetingRecord] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
 
 
 def find_meeting(records: list[MeetingRecord], selector: str) -> list[MeetingRecord]:
-    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date."""
+    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date; or a body and/or a period
+    ('Økonomiudvalget', 'Økonomiudvalget 2024', 'Økonomiudvalget 2024-03', '2024')."""
     wanted = selector.strip().lower()
-    return [r for r in records if wanted in (
+    exact = [r for r in records if wanted in (
         r.meeting_id, r.source.lower(), r.sha256, f"{r.body} {r.date}".lower(), r.date, r.body.lower()
     )]
+    if exact:
+        return exact
+    period = PERIOD.search(wanted)
+    body = PERIOD.sub("", wanted).strip(" ,")
+    if not period:
+        return []
+    return [r for r in records if r.date.startswith(period.group(0)) and (not body or r.body.lower() == body)]
+
+
+PERIOD = re.compile(r"\b\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def meetings_named_by_date(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
     """Meetings whose date (or month) the question names; empty when it names none of ours."""
-    dates = {iso_date(m.group(0)) for pattern in (DANISH_DATE, NUMERIC_DATE) for m in pattern.finditer(question)}
-    dates.discard(None)
+    dates = dates_named(question)
     chosen = [r for r in records if r.date in dates]
     if chosen:
         return chosen
-    months = {f"{int(y):04d}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_IN_QUESTION.findall(question)}
+    months = months_named(question)
     if months and not dates:
         return [r for r in records if r.date[:7] in months]
     return []
@@ -88,30 +101,16 @@ def strip_dates(question: str) -> str:
     return re.sub(r"\b(på |i )?(mødet|møde) den\s*", " ", text).strip()
 
 
-GENERIC_BODY_WORDS = set(stems("udvalg udvalget byråd byrådet kommunalbestyrelse kommunalbestyrelsen referat møde "
-                               "kkr regionsråd regionsrådet råd rådet"))
-
-
 def meetings_named_by_body(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
-    """Meetings whose issuing body the question names by a distinctive word ('Odsherred', 'Teknisk')."""
-    asked = set(stems(question))
-    chosen = []
-    for record in records:
-        words = _distinctive_body_words(record.body)
-        if words and all(any(a.startswith(w) for a in asked) for w in words):
-            chosen.append(record)
-    return chosen
-
-
-@functools.lru_cache(maxsize=4096)
-def _distinctive_body_words(body: str) -> frozenset[str]:
-    # a few dozen bodies issue thousands of meetings: stem each body once, not once per meeting per question
-    return frozenset(w for w in stems(body) if w not in GENERIC_BODY_WORDS and len(w) >= 4)
+    """Meetings whose issuing body the question names (full name, acronym, 'byrådet', a distinctive word)."""
+    named = set(bodies_named(question, [r.body for r in records]))
+    return [r for r in records if r.body in named]
 
 
 class Retriever:
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
+        self.boilerplate = BoilerplateTitles()
 
     def retrieve(self, question: str, k: int = 5, meeting: str | None = None) -> Retrieval:
         self.index.maybe_refresh()
@@ -122,14 +121,10 @@ class Retriever:
             scope = find_meeting(records, meeting)
             if not scope:
                 return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."])
-        route = None
-        by_body = meetings_named_by_body(question, scope)
-        if by_body and len(by_body) < len(scope):
-            scope, route = by_body, "organ"
-        by_date = meetings_named_by_date(question, scope)
+        resolution = resolve(question, scope)
+        scope, route = resolution.meetings, resolution.route
         search_text = question
-        if by_date and len(by_date) < len(scope):
-            scope, route = by_date, "dato"
+        if resolution.strip_dates:
             # the date chose the meeting; left in, it would pull every chunk that mentions a date
             search_text = strip_dates(question)
         meeting_ids = {r.meeting_id for r in scope}
@@ -142,13 +137,17 @@ class Retriever:
         lexical = self.index.lexical_search(search_text, CANDIDATES, allowed_chunks)
         fused = self._fuse(dense, lexical)
         items = self._aggregate(fused, {r.meeting_id: r for r in scope})
+        items = prefer_years(self.boilerplate.damp(self.index, items, question), resolution.years)
         if cases or items_named:
             exact = self._exact(scope, cases, items_named, fused)
             if exact:
                 route = "sag" if cases else "punkt"
                 items = self._promote(items, exact)
+        # a question that names its meeting (a date, or the filter) is not ambiguous
+        ambiguous = [] if meeting or route == "dato" else ambiguous_meetings(items, scope)
         return Retrieval(
             question=question, items=items[: max(k, 1)], meetings=scope, route=route, notes=notes,
+            ambiguous=ambiguous, years=sorted(resolution.years),
             dense_items=_item_order(dense), lexical_items=_item_order([c for c, _ in lexical_chunks(self, lexical)]),
             lexical_terms=self.index.lexical.query_terms(search_text),
         )

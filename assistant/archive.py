@@ -1,0 +1,132 @@
+"""Retrieval at archive size: recurring boilerplate items damped, a named year preferred, and the meetings that
+answer about equally when the question names none.
+
+Title frequencies are computed once per index state (keyed by the index fingerprint), never per question.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from index.lexical import stems
+from index.types import PARTICIPANTS_ITEM
+
+if TYPE_CHECKING:
+    from assistant.retrieval import ItemHit
+    from index.store import MeetingRecord
+
+# an item whose title recurs in this share of a body's meetings (or of all meetings) is boilerplate
+RECURRING_SHARE = 0.2
+RECURRING_MIN = 3
+BOILERPLATE_WEIGHT = 0.6
+YEAR_WEIGHT = 1.25
+# fused item scores within this ratio of the best come from ranks a place or two apart in both lists
+NEAR_EQUAL = 0.97
+
+
+def title_key(title: str) -> str:
+    """A title compared across meetings: stems only, numbers and punctuation gone."""
+    return " ".join(s for s in stems(re.sub(r"\d+", " ", title)) if len(s) >= 2)
+
+
+def title_words(title: str) -> set[str]:
+    return {s for s in stems(re.sub(r"\d+", " ", title)) if len(s) >= 4}
+
+
+class BoilerplateTitles:
+    """Normalised titles that recur in many meetings of a body ('Godkendelse af dagsorden', 'Eventuelt')."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fingerprint: str | None = None
+        self._recurring: set[tuple[str, str]] = set()  # (body, title key); body "" for all meetings
+
+    def recurring(self, index) -> set[tuple[str, str]]:
+        fingerprint = getattr(index, "_fingerprint", None)
+        with self._lock:
+            if fingerprint != self._fingerprint or fingerprint is None:
+                self._recurring = self._compute(index)
+                self._fingerprint = fingerprint
+            return self._recurring
+
+    @staticmethod
+    def _compute(index) -> set[tuple[str, str]]:
+        records = {r.meeting_id: r for r in index.meetings()}
+        if len(records) < RECURRING_MIN:
+            return set()
+        got = index.store.chunks.get(include=["metadatas"])
+        seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for meta in got["metadatas"]:
+            record = records.get(meta.get("meeting_id"))
+            if record is None or meta.get("item") == PARTICIPANTS_ITEM:
+                continue
+            key = title_key(str(meta.get("title", "")))
+            if key:
+                seen[(record.body, key)].add(record.meeting_id)
+                seen[("", key)].add(record.meeting_id)
+        per_body: dict[str, int] = defaultdict(int)
+        for record in records.values():
+            per_body[record.body] += 1
+            per_body[""] += 1
+        return {key for key, meetings in seen.items()
+                if len(meetings) >= RECURRING_MIN and len(meetings) >= RECURRING_SHARE * per_body[key[0]]}
+
+    def damp(self, index, items: list[ItemHit], question: str) -> list[ItemHit]:
+        """Boilerplate items weigh less unless the question names them ('Hvornår blev dagsordenen udsendt?')."""
+        recurring = self.recurring(index)
+        if not recurring or not items:
+            return items
+        asked = set(stems(question))
+        out = []
+        for item in items:
+            key = title_key(item.title)
+            if (item.item != PARTICIPANTS_ITEM and not item.exact
+                    and ((item.body, key) in recurring or ("", key) in recurring)
+                    and not any(a.startswith(w) or w.startswith(a) for w in title_words(item.title)
+                                for a in asked if len(a) >= 4)):
+                item = replace(item, score=round(item.score * BOILERPLATE_WEIGHT, 4))
+            out.append(item)
+        return _sorted(out)
+
+
+def prefer_years(items: list[ItemHit], years: frozenset[str]) -> list[ItemHit]:
+    """A year the question names ('i 2024') favours that year's meetings without excluding the others."""
+    if not years or not any(i.date[:4] in years for i in items):
+        return items
+    return _sorted([replace(i, score=round(i.score * YEAR_WEIGHT, 4)) if i.date[:4] in years and not i.exact
+                    else i for i in items])
+
+
+def _sorted(items: list[ItemHit]) -> list[ItemHit]:
+    exact = [i for i in items if i.exact]
+    rest = [i for i in items if not i.exact]
+    return exact + sorted(rest, key=lambda i: (-i.score, -i.chunks[0].score if i.chunks else 0.0))
+
+
+def ambiguous_meetings(items: list[ItemHit], records: list[MeetingRecord], limit: int = 5) -> list[MeetingRecord]:
+    """Meetings whose items answer about equally well (near-equal scores, same matter), most recent first.
+
+    Empty when the best item stands out or only one meeting is among the near-equal ones.
+    """
+    if len(items) < 2:
+        return []
+    top = items[0]
+    words = title_words(top.title)
+    cases = set(top.cases)
+    near = [top]
+    for other in items[1:limit]:
+        if other.score < NEAR_EQUAL * top.score or other.item == PARTICIPANTS_ITEM:
+            continue
+        other_words = title_words(other.title)
+        overlap = len(words & other_words) / max(1, len(words | other_words))
+        if (cases & set(other.cases)) or overlap >= 0.5:
+            near.append(other)
+    by_id = {r.meeting_id: r for r in records}
+    meetings = list(dict.fromkeys(i.meeting_id for i in near if i.meeting_id in by_id))
+    if len(meetings) < 2:
+        return []
+    return sorted((by_id[m] for m in meetings), key=lambda r: r.date, reverse=True)
