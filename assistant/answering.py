@@ -7,6 +7,8 @@ import re
 from dataclasses import replace
 
 from assistant import participants as attendance
+from assistant.archive import note_ambiguity
+from assistant.history import answer_history
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
 from assistant.questions import QuestionKind, classify, focus_term, topic_terms
@@ -54,6 +56,10 @@ class ExtractiveAnswerer:
 
     # --- entry point ----------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        # hook (assistant/archive.py): several meetings answering about equally are named, newest first
+        return note_ambiguity(self._answer(question, retrieval), retrieval, self.prompts)
+
+    def _answer(self, question: str, retrieval: Retrieval) -> Answer:
         kind = classify(question)
         retrieved = retrieved_items(retrieval)
         if not retrieval.meetings:
@@ -65,6 +71,9 @@ class ExtractiveAnswerer:
                 return answer
         if not retrieval.items:
             return self.not_found(question, retrieval)
+        historical = answer_history(self.index, self.prompts, question, retrieval)  # hook: assistant/history.py
+        if historical is not None:
+            return historical
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self.scorer.score(question, kind, retrieval)

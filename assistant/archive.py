@@ -130,3 +130,17 @@ def ambiguous_meetings(items: list[ItemHit], records: list[MeetingRecord], limit
     if len(meetings) < 2:
         return []
     return sorted((by_id[m] for m in meetings), key=lambda r: r.date, reverse=True)
+
+
+def note_ambiguity(answer, retrieval, prompts):
+    """An answer found while several meetings answer about equally ends with a line naming them, newest first."""
+    meetings = getattr(retrieval, "ambiguous", None)
+    if not answer.found or not meetings:
+        return answer
+    cited = {c.meeting_id for c in answer.citations}
+    if len(cited) > 1:  # the answer already goes through the meetings (a case history)
+        return answer
+    from assistant.answering import danish_date  # answering imports this module
+
+    names = "; ".join(f"{r.body} {danish_date(r.date)}" for r in meetings)
+    return replace(answer, answer=answer.answer + "\n" + prompts.text("flere_moeder_svar", moeder=names))

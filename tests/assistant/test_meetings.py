@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.meetings import body_names, bodies_named, resolve, years_named
+from assistant.meetings import bodies_named, body_names, resolve, years_named
 from assistant.retrieval import find_meeting
 from index.store import MeetingRecord
 
