@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from assistant import participants as attendance
-from assistant.archive import note_ambiguity
+from assistant.archive import note_ambiguity, unnamed_place
 from assistant.history import answer_history
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
@@ -56,8 +56,11 @@ class ExtractiveAnswerer:
 
     # --- entry point ----------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
-        # hook (assistant/archive.py): several meetings answering about equally are named, newest first
-        return note_ambiguity(self._answer(question, retrieval), retrieval, self.prompts)
+        answer = self._answer(question, retrieval)
+        # hooks (assistant/archive.py): a place the cited items never mention; meetings answering about equally
+        if unnamed_place(self.index, question, retrieval, answer):
+            return self.not_found(question, retrieval)
+        return note_ambiguity(answer, retrieval, self.prompts)
 
     def _answer(self, question: str, retrieval: Retrieval) -> Answer:
         kind = classify(question)

@@ -144,3 +144,25 @@ def note_ambiguity(answer, retrieval, prompts):
 
     names = "; ".join(f"{r.body} {danish_date(r.date)}" for r in meetings)
     return replace(answer, answer=answer.answer + "\n" + prompts.text("flere_moeder_svar", moeder=names))
+
+
+def unnamed_place(index, question: str, retrieval, answer) -> bool:
+    """The question names a place that is another body's distinctive word ('busdriften i Hjørring' asked of
+    KKR), the body named won the scope, and the cited items never mention the place: the answer is about
+    something else. (Answering treats every body word as framing; here one that did not choose the scope is
+    a topic word again.)"""
+    if not answer.found or not answer.citations:
+        return False
+    from assistant.meetings import body_names
+
+    in_scope = {r.body for r in retrieval.meetings}
+    asked = set(stems(question))
+    places = {w for r in index.meetings() if r.body not in in_scope for w in body_names(r.body).distinctive} & asked
+    places -= {w for body in in_scope for w in body_names(body).distinctive}
+    if not places:
+        return False
+    words: set[str] = set()
+    for key in {(c.meeting_id, c.item) for c in answer.citations}:
+        for chunk in index.item_chunks(*key):
+            words.update(stems(chunk.text))
+    return not places <= words
