@@ -130,12 +130,14 @@ def answer_history(index, prompts: PromptBook, question: str, retrieval: Retriev
     body_words = {t for r in index.meetings() for t in stems(r.body)}
     if not _covers(question, item, index, body_words):
         return None
+    # only the meetings in scope: "Hvornår besluttede byrådet …" keeps the council's treatments, a filter its own
     treatments = treatments_for(index, item)
     if len({(t.date, t.meeting_id, t.item) for t in treatments}) < 2:
         return None
-    if retrieval.route == "organ":  # "Hvornår besluttede byrådet …": that body's treatments
-        named = {r.meeting_id for r in retrieval.meetings}
-        treatments = [t for t in treatments if t.meeting_id in named] or treatments
+    in_scope = {r.meeting_id for r in retrieval.meetings}
+    treatments = [t for t in treatments if t.meeting_id in in_scope]
+    if not treatments:
+        return None
     case = item.cases[0] if item.cases else case_keys(item.title, item.cases)[0]
     sag = f"sagen {case} ({item.title})"
     lines: list[str] = []
@@ -176,16 +178,18 @@ def answer_history(index, prompts: PromptBook, question: str, retrieval: Retriev
         lines.append(prompts.text("historik_besluttet", sag=sag, moede=_meeting(chosen), punkt=chosen.item,
                                   beslutning=_quote(chosen)))
         others = [t for t in treatments if t is not chosen]
-        lines.append(prompts.text("historik_forloeb"))
-        lines += [_line(prompts, t) for t in others]
+        if others:
+            lines.append(prompts.text("historik_forloeb"))
+            lines += [_line(prompts, t) for t in others]
         return _answer(question, "\n".join(lines), [chosen, *others], retrieval)
     else:  # the latest
         latest = treatments[-1]
         lines.append(prompts.text("historik_seneste", sag=sag, moede=_meeting(latest), punkt=latest.item,
                                   beslutning=_quote(latest) or "uden beslutningstekst"))
         earlier = list(reversed(treatments[:-1]))
-        lines.append(prompts.text("historik_tidligere"))
-        lines += [_line(prompts, t) for t in earlier]
+        if earlier:
+            lines.append(prompts.text("historik_tidligere"))
+            lines += [_line(prompts, t) for t in earlier]
         return _answer(question, "\n".join(lines), [latest, *earlier], retrieval)
     lines += [_line(prompts, t) for t in shown]
     return _answer(question, "\n".join(lines), shown, retrieval)
