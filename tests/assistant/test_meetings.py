@@ -74,3 +74,31 @@ def test_filter_takes_body_and_period():
     assert [r.date for r in find_meeting(RECORDS, "økonomiudvalget 2024-06")] == ["2024-06-18"]
     assert len(find_meeting(RECORDS, "2023")) == len(BODIES)
     assert find_meeting(RECORDS, "Økonomiudvalget 2019") == []
+
+
+def _hit(meeting: MeetingRecord, item: str, title: str, score: float, cases=("SAG-2024-00100",)):
+    from assistant.retrieval import ItemHit
+
+    return ItemHit(meeting_id=meeting.meeting_id, item=item, title=title, cases=tuple(cases), body=meeting.body,
+                   date=meeting.date, source=meeting.source, score=score, chunks=())
+
+
+def test_near_equal_meetings_are_listed_newest_first():
+    from assistant.archive import ambiguous_meetings
+
+    old, new, other = RECORDS[12], RECORDS[14], RECORDS[13]  # Økonomiudvalget 2023-03, 2024-06, 2024-03
+    items = [_hit(old, "4", "Budgetopfølgning", 1.0), _hit(new, "5", "Budgetopfølgning 2. kvartal", 0.985),
+             _hit(other, "7", "Vejbelysning", 0.99, cases=("SAG-2024-00999",))]
+    assert [r.date for r in ambiguous_meetings(items, RECORDS)] == ["2024-06-18", "2023-03-14"]
+    # the best item stands out, or the near one is another matter: nothing to list
+    assert ambiguous_meetings([items[0], _hit(new, "5", "Budgetopfølgning", 0.8)], RECORDS) == []
+    assert ambiguous_meetings([items[0], items[2]], RECORDS) == []
+
+
+def test_a_named_year_is_preferred_not_required():
+    from assistant.archive import prefer_years
+
+    a, b = RECORDS[12], RECORDS[13]
+    items = [_hit(a, "4", "Budget", 1.0), _hit(b, "4", "Budget", 0.9)]
+    assert [i.date for i in prefer_years(items, frozenset({"2024"}))] == ["2024-03-12", "2023-03-14"]
+    assert [i.date for i in prefer_years(items, frozenset({"2019"}))] == ["2023-03-14", "2024-03-12"]
