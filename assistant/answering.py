@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from assistant import participants as attendance
-from assistant.archive import note_ambiguity, unnamed_place
+from assistant.archive import note_ambiguity, other_subject, unnamed_place
 from assistant.history import answer_history
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
@@ -58,7 +58,8 @@ class ExtractiveAnswerer:
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
         answer = self._answer(question, retrieval)
         # hooks (assistant/archive.py): a place the cited items never mention; meetings answering about equally
-        if unnamed_place(self.index, question, retrieval, answer):
+        if (unnamed_place(self.index, question, retrieval, answer)
+                or other_subject(self.index, question, retrieval, answer)):
             return self.not_found(question, retrieval)
         return note_ambiguity(answer, retrieval, self.prompts)
 

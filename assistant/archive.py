@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 RECURRING_SHARE = 0.2
 RECURRING_MIN = 3
 BOILERPLATE_WEIGHT = 0.6
+# a word in at most this share of chunks (and at least this many) is rare
+RARE_SHARE = 0.005
+RARE_MIN = 10
 YEAR_WEIGHT = 1.25
 # fused item scores within this ratio of the best come from ranks a place or two apart in both lists
 NEAR_EQUAL = 0.97
@@ -80,17 +83,43 @@ class BoilerplateTitles:
         recurring = self.recurring(index)
         if not recurring or not items:
             return items
-        asked = set(stems(question))
+        from assistant.questions import topic_terms
+
+        rare = rare_terms(index, question)
+        topic = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit()]
         out = []
         for item in items:
             key = title_key(item.title)
             if (item.item != PARTICIPANTS_ITEM and not item.exact
                     and ((item.body, key) in recurring or ("", key) in recurring)
-                    and not any(a.startswith(w) or w.startswith(a) for w in title_words(item.title)
-                                for a in asked if len(a) >= 4)):
+                    and not self._speaks_to(item, topic, rare)):
                 item = replace(item, score=round(item.score * BOILERPLATE_WEIGHT, 4))
             out.append(item)
         return _sorted(out)
+
+    @staticmethod
+    def _speaks_to(item: ItemHit, topic: list[str], rare: set[str]) -> bool:
+        """A recurring item keeps its weight when it holds a rare word of the question, or when the question
+        names it and it holds the rest of the question ('Hvornår blev dagsordenen udsendt?': the agenda item
+        that says when it was sent, not every approval of an agenda)."""
+        text = {w for c in item.chunks for w in stems(c.chunk.text)}
+        if rare & text:
+            return True
+        titled = title_words(item.title)
+        named = [t for t in topic if any(t.startswith(w) or w.startswith(t) for w in titled)]
+        if not named:
+            return False
+        rest = [t for t in topic if t not in named]
+        return all(any(w.startswith(t) for w in text) for t in rest)
+
+
+def rare_terms(index, question: str) -> set[str]:
+    """Question words few chunks use ('konsortiet', 'Erhvervsfremmebestyrelse'): a recurring item that holds one
+    says something of its own this time ('Siden sidst' with real news), and is not damped."""
+    lexical = index.lexical
+    limit = max(RARE_MIN, RARE_SHARE * len(lexical.ids))
+    return {t for t in stems(question) if len(t) >= 5 and not t.isdigit()
+            and 0 < lexical.document_frequency(t) <= limit}
 
 
 def prefer_years(items: list[ItemHit], years: frozenset[str]) -> list[ItemHit]:
@@ -166,3 +195,32 @@ def unnamed_place(index, question: str, retrieval, answer) -> bool:
         for chunk in index.item_chunks(*key):
             words.update(stems(chunk.text))
     return not places <= words
+
+
+def other_subject(index, question: str, retrieval, answer) -> bool:
+    """A topical word of the question is missing from the cited items but is the subject (title) of another
+    retrieved item: the answer is about something else, and that other item lacks the rest of the question
+    ("nye cykelstier i Rebild" answered from an item about Rebild, while the cycle-path items are elsewhere)."""
+    if not answer.found or not answer.citations or len(retrieval.items) < 2:
+        return False
+    from assistant.answering import present  # answering imports this module
+    from assistant.questions import topic_terms
+
+    bodies = {w for r in index.meetings() for w in stems(r.body)}
+    terms = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit() and t not in bodies]
+    splitter = index.lexical.splitter
+    cited = {(c.meeting_id, c.item) for c in answer.citations}
+    words: set[str] = set()
+    for key in cited:
+        for chunk in index.item_chunks(*key):
+            words.update(splitter.expand(stems(chunk.text)))
+    missing = [t for t in terms if not present(t, words, splitter)]
+    if not missing:
+        return False
+    for item in retrieval.items:
+        if item.key in cited:
+            continue
+        titled = set(splitter.expand(stems(item.title)))
+        if any(present(t, titled, splitter) for t in missing):
+            return True
+    return False

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 
 from assistant.archive import BoilerplateTitles, ambiguous_meetings, prefer_years
 from assistant.meetings import bodies_named, dates_named, months_named, resolve
+from assistant.questions import ATTENDANCE
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE
 from index.store import MeetingRecord, StoredChunk
+from index.types import PARTICIPANTS_ITEM
 
 RRF_K = 60
+DELEGATION = re.compile(r"\bdeltagelse i\b", re.I)  # "KKR's deltagelse i …" is a topic, not attendance
 CANDIDATES = 40
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
@@ -138,6 +141,10 @@ class Retriever:
         fused = self._fuse(dense, lexical)
         items = self._aggregate(fused, {r.meeting_id: r for r in scope})
         items = prefer_years(self.boilerplate.damp(self.index, items, question), resolution.years)
+        if ATTENDANCE.search(question) and not DELEGATION.search(question):
+            # who came and who sent apologies stands in the participants lists, whatever else mentions "mødet"
+            items = [i for i in items if i.item == PARTICIPANTS_ITEM] + [i for i in items
+                                                                      if i.item != PARTICIPANTS_ITEM]
         if cases or items_named:
             exact = self._exact(scope, cases, items_named, fused)
             if exact:
