@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # an item whose title recurs in this share of a body's meetings (or of all meetings) is boilerplate
 RECURRING_SHARE = 0.2
 RECURRING_MIN = 3
-BOILERPLATE_WEIGHT = 0.45
+BOILERPLATE_WEIGHT = 0.6
 # a word in at most this share of chunks (and at least this many) is rare
 RARE_SHARE = 0.005
 RARE_MIN = 10
