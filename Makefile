@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install model lint bench clean
+.PHONY: run test install model lint bench clean chromium ocr
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,16 +23,21 @@ model: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# OCR of scanned minutes: Tesseract with its Danish model (ocrmypdf itself is in requirements.lock)
+ocr:
+	@(command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx dan) || \
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-dan >/dev/null)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: model chromium lint
+test: model chromium ocr lint
 	$(PY) -m pytest -q
 
-run: model
+run: model ocr
 	$(PY) -m assistant.cli serve --ingest-sample
 
-bench: model
+bench: model ocr
 	$(PY) -m bench.run
 
 clean:

@@ -1,4 +1,4 @@
-"""The web app: the Gradio chat at /, the compact widget at /widget, the JSON API at /api, docs at /docs."""
+"""The web app: the Gradio chat at /, the compact widget at /widget/, the JSON API at /api, docs at /docs."""
 
 from __future__ import annotations
 
@@ -16,11 +16,15 @@ from assistant.api import (
     api_router,
     install_body_limit,
     install_error_handlers,
+    install_offline_docs,
     install_security_headers,
+    install_trailing_slashes,
     source_router,
 )
 from assistant.config import Settings, get_settings
-from assistant.render import CSS, answer_panel
+from assistant.gradio_da import DANISH, HEAD
+from assistant.render import CONVERSATION_JS, CSS, WIDGET_CSS, conversation_html, text
+from assistant.scope import Scope, ScopeError
 from assistant.service import Assistant
 
 ALL_MEETINGS = "Alle møder"
@@ -30,85 +34,149 @@ EXAMPLES = [
     "Hvem havde meldt afbud til mødet?",
     "Hvornår afholdes næste møde?",
 ]
-THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["monospace"])  # no web fonts: offline
+# no web fonts (offline); the primary colour is dark enough for white text (WCAG AA, ≥ 4.5:1)
+THEME = gr.themes.Default(primary_hue=gr.themes.colors.blue, font=["system-ui", "sans-serif"],
+                          font_mono=["monospace"]).set(
+    button_primary_background_fill="#1f5fa8", button_primary_background_fill_hover="#174a85",
+    button_primary_text_color="#ffffff", button_primary_border_color="#1f5fa8",
+    button_secondary_text_color="#1f2937", body_text_color_subdued="#4a5a6d",
+    input_placeholder_color="#5b6b7e", button_cancel_background_fill="#b42318",
+    button_cancel_background_fill_hover="#912018", button_cancel_text_color="#ffffff",
+    button_cancel_border_color="#b42318",
+)
+PRIVATE = {"api_visibility": "private"}  # the JSON API is the machine interface; these serve only the page
 
 
-def meeting_choices(assistant: Assistant) -> list[str]:
+def fail(message: str) -> gr.Error:
+    return gr.Error(message, title="Fejl")
+
+
+def meeting_choices(assistant: Assistant, scope: Scope | None = None) -> list[str]:
     assistant.index.refresh()
-    return [ALL_MEETINGS] + [f"{r.body} {r.date}" for r in reversed(assistant.index.meetings())]
+    records = [r for r in assistant.index.meetings() if scope is None or scope.admits(r)]
+    return [ALL_MEETINGS] + [f"{r.body} {r.date}" for r in reversed(records)]
+
+
+def read_scope(request: gr.Request | None) -> tuple[Scope | None, str]:
+    """`?organ=` and `?periode=` from the page's address; a bad period is shown, not silently ignored."""
+    params = dict(request.query_params) if request is not None else {}
+    try:
+        return Scope.of(params.get("organ"), params.get("periode")), ""
+    except ScopeError as error:
+        return None, str(error)
+
+
+def scope_line(scope: Scope | None, problem: str, compact: bool, query: str) -> str:
+    if problem:
+        line = f'<p class="afgraensning" role="alert">{text(problem)}</p>'
+    elif scope:
+        line = f'<p class="afgraensning">Søger kun i: {text(scope.describe())}</p>'
+    else:
+        line = '<p class="afgraensning">Spørg mødereferaterne</p>' if compact else ""
+    if not compact:
+        return line
+    full = "../" + (f"?{query}" if query else "")
+    return (f'<div class="kompakt-top"><h1 class="sr-only">referat – spørg mødereferaterne</h1>{line}'
+            f'<a class="fuld-visning" href="{text(full)}" target="_blank" rel="noopener">Åbn i fuld visning'
+            '<span class="sr-only"> (åbner i et nyt vindue)</span></a></div>')
 
 
 def chat_blocks(assistant: Assistant, settings: Settings, compact: bool) -> gr.Blocks:
-    """The chat; `compact` drops the staff area and examples and fits a 360 px iframe."""
-    with gr.Blocks(title="referat – spørg mødereferaterne", analytics_enabled=False) as blocks:
-        if not compact:
-            gr.Markdown("## referat\nStil spørgsmål om mødereferaterne. Svarene citerer referatets egne ord "
-                        "med sag, punkt, afsnit og side.")
-        with gr.Tab("Spørg"):
-            meeting = gr.Dropdown(choices=meeting_choices(assistant), value=ALL_MEETINGS, label="Møde",
-                                  visible=not compact, elem_id="moedefilter")
-            chatbot = gr.Chatbot(label="Samtale", height=260 if compact else 420, render_markdown=False,
-                                 sanitize_html=True, buttons=[], elem_id="samtale", feedback_options=None)
-            with gr.Row():
-                question = gr.Textbox(placeholder="Skriv dit spørgsmål …", show_label=False, scale=5,
-                                      elem_id="spoergsmaal", max_length=settings.max_question_chars)
-                send = gr.Button("Spørg", variant="primary", scale=1, min_width=70, elem_id="spoerg")
-            sources = gr.HTML(answer_panel(assistant.index, None), elem_id="kilder")
+    """The chat; `compact` (the widget) drops the staff area, the examples and the tab bar to fit 360 px."""
+    index = assistant.index
+    examples = () if compact else tuple(EXAMPLES)
+    with gr.Blocks(title="referat – spørg mødereferaterne", analytics_enabled=False, fill_width=compact) as blocks:
+        scope = gr.State(None)
+        turns = gr.State([])
+        staff = not compact and bool(settings.admin_password)
+        with gr.Row():
             if not compact:
-                gr.Examples(EXAMPLES, inputs=question, label="Eksempler")
+                gr.HTML('<div class="sidehoved"><h1>referat</h1><p>Stil spørgsmål om mødereferaterne. Svarene '
+                        "citerer referatets egne ord med sag, punkt, afsnit og side.</p></div>", elem_id="sidehoved",
+                        scale=3)
+            header = gr.HTML(scope_line(None, "", compact, ""), elem_id="afgraensning", scale=2)
+            meeting = gr.Dropdown(choices=meeting_choices(assistant), value=ALL_MEETINGS, label="Møde",
+                                  visible=not compact, elem_id="moedefilter", scale=2)
+        # the tab bar only where there is a second tab (the staff area); consecutive tabs form one bar
+        with gr.Tab("Spørg", elem_id="spoerg-fane") if staff else gr.Column():
+            conversation = gr.HTML(conversation_html(index, [], compact, examples=examples), elem_id="samtale",
+                                   js_on_load=CONVERSATION_JS)
+            with gr.Row(equal_height=True):
+                question = gr.Textbox(placeholder="Skriv dit spørgsmål …", label="Dit spørgsmål",
+                                      show_label=False, scale=5, elem_id="spoergsmaal", lines=1,
+                                      max_length=settings.max_question_chars, container=False)
+                send = gr.Button("Spørg", variant="primary", scale=1, min_width=70, elem_id="spoerg")
 
-            def respond(text: str, history: list[dict], chosen: str):
-                text = (text or "").strip()
-                if not text:
-                    raise gr.Error("Skriv et spørgsmål først.")
-                previous = [{"role": t["role"], "content": _plain(t["content"])} for t in history or []]
-                conversation = [*previous, {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
-                yield conversation, "", answer_panel(assistant.index, None)
-                scope = None if chosen in (None, ALL_MEETINGS) else chosen
-                for event in assistant.stream(text, history=previous, meeting=scope):
-                    if isinstance(event, str):
-                        conversation[-1]["content"] += event
-                        yield conversation, "", gr.skip()
-                    else:
-                        conversation[-1]["content"] = event.answer
-                        yield conversation, "", answer_panel(assistant.index, event)
+        def respond(asked: str, history: list[dict], chosen: str, within: Scope | None, standalone: bool = False):
+            asked = (asked or "").strip()
+            if not asked:
+                raise fail("Skriv et spørgsmål først.")
+            if len(asked) > settings.max_question_chars:
+                raise fail(f"Spørgsmålet er for langt (højst {settings.max_question_chars} tegn).")
+            previous = []
+            for turn in [] if standalone else history or []:
+                if turn.get("answer") is not None:
+                    previous += [{"role": "user", "content": turn["question"]},
+                                 {"role": "assistant", "content": turn["answer"].answer}]
+            current = [*(history or []), {"question": asked, "answer": None}]
+            yield conversation_html(index, current, compact, examples=examples), current, ""
+            partial = ""
+            meeting_scope = None if chosen in (None, ALL_MEETINGS) else chosen
+            for event in assistant.stream(asked, history=previous, meeting=meeting_scope, within=within):
+                if isinstance(event, str):
+                    partial += event
+                    yield conversation_html(index, current, compact, partial), current, gr.skip()
+                else:
+                    current[-1] = {"question": asked, "answer": event}
+                    yield conversation_html(index, current, compact), current, gr.skip()
 
-            # the JSON API is the machine interface; Gradio's own endpoints serve only this page
-            send.click(respond, [question, chatbot, meeting], [chatbot, question, sources], api_visibility="private")
-            question.submit(respond, [question, chatbot, meeting], [chatbot, question, sources],
-                            api_visibility="private")
-        if not compact and settings.admin_password:
+        def respond_to_link(history: list[dict], chosen: str, within: Scope | None, evt: gr.EventData):
+            data = getattr(evt, "_data", None) or {}
+            asked = data.get("spoerg") if isinstance(data, dict) else None
+            if not asked:
+                return
+            # an example or 'Måske relevant' question names its subject: no carry-over from earlier turns
+            yield from respond(asked, history, chosen, within, standalone=True)
+
+        chat = {"outputs": [conversation, turns, question], "show_progress": "hidden", **PRIVATE}
+        send.click(respond, [question, turns, meeting, scope], **chat)
+        question.submit(respond, [question, turns, meeting, scope], **chat)
+        conversation.click(respond_to_link, [turns, meeting, scope], **chat)
+        if staff:
             staff_area(assistant, settings, meeting)
-        blocks.load(lambda: gr.update(choices=meeting_choices(assistant)), None, meeting, api_visibility="private")
+
+        def on_load(request: gr.Request):
+            within, problem = read_scope(request)
+            query = request.url.query if request is not None else ""
+            return (within, scope_line(within, problem, compact, query),
+                    gr.update(choices=meeting_choices(assistant, within)))
+
+        blocks.load(on_load, None, [scope, header, meeting], **PRIVATE)
     return blocks
-
-
-def _plain(content) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return str(content)
 
 
 def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Dropdown) -> None:
     """Upload, list and remove minutes; every handler checks the login itself."""
     from index.ingest import ingest_paths, remove_meeting
 
+    def say(message: str) -> str:
+        return f'<p class="afgraensning" role="status">{text(message)}</p>' if message else ""
+
     with gr.Tab("Administration", elem_id="administration"):
         logged_in = gr.State(False)
-        with gr.Row():
-            password = gr.Textbox(type="password", label="Adgangskode", elem_id="adgangskode")
-            login = gr.Button("Log ind", elem_id="logind")
-        status = gr.Markdown("")
+        with gr.Row(equal_height=True) as login_box:
+            password = gr.Textbox(type="password", label="Adgangskode", elem_id="adgangskode", scale=4)
+            login = gr.Button("Log ind", elem_id="logind", scale=1)
+        status = gr.HTML("", elem_id="status")
         with gr.Column(visible=False) as tools:
+            logout = gr.Button("Log ud", elem_id="logud", size="sm")
             upload = gr.File(file_count="multiple", file_types=[".pdf", ".txt", ".html", ".htm"],
                              label="Upload referater (PDF, tekst, HTML)", elem_id="upload")
             ingest = gr.Button("Indekser", variant="primary", elem_id="indekser")
             results = gr.Dataframe(headers=["Fil", "Resultat", "Møde", "Punkter", "Besked"], interactive=False,
-                                   elem_id="resultater")
+                                   label="Resultat af indekseringen", elem_id="resultater", buttons=[])
             meetings = gr.Dataframe(headers=["Dato", "Organ", "Fil", "Punkter"], interactive=False,
-                                    label="Indekserede møder", elem_id="moeder")
+                                    label="Indekserede møder", elem_id="moeder", buttons=[])
             remove_choice = gr.Dropdown(label="Fjern møde", choices=[], elem_id="fjern-valg")
             remove = gr.Button("Fjern", variant="stop", elem_id="fjern")
 
@@ -120,41 +188,58 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
         def do_login(secret: str):
             ok = hmac.compare_digest((secret or "").encode(), settings.admin_password.encode())
             rows, choices = listing() if ok else ([], gr.update())
-            return ok, gr.update(visible=ok), "Logget ind." if ok else "Forkert adgangskode.", rows, choices
+            return (ok, gr.update(visible=ok), gr.update(visible=not ok), "",
+                    say("Logget ind." if ok else "Forkert adgangskode."), rows, choices)
+
+        def do_logout():
+            return False, gr.update(visible=False), gr.update(visible=True), "", say("Logget ud."), [], \
+                gr.update(choices=[], value=None)
 
         def do_ingest(files, ok: bool, progress=gr.Progress()):  # noqa: B008 - Gradio injects progress this way
             if not ok:
-                raise gr.Error("Log ind først.")
+                raise fail("Log ind først.")
             paths = [Path(f if isinstance(f, str) else f.name) for f in files or []]
             if not paths:
-                raise gr.Error("Vælg mindst én fil.")
-            progress(0, desc="Indekserer …")
+                raise fail("Vælg mindst én fil.")
+            progress(0, desc=f"Indekserer 1 af {len(paths)}: {paths[0].name}")
             done: list = []
 
             def step(result) -> None:
                 done.append(result)
-                progress(len(done) / len(paths), desc=f"{len(done)} af {len(paths)} filer")
+                upcoming = f" – nu {paths[len(done)].name}" if len(done) < len(paths) else ""
+                progress(len(done) / len(paths),
+                         desc=f"{len(done)} af {len(paths)} filer indekseret ({Path(result.path).name}){upcoming}")
 
-            outcome = ingest_paths(assistant.index, paths, progress=step)
+            def ocr_page(path: Path, page: int, pages: int) -> None:
+                # a scan is OCR'd page by page: the bar moves within the file
+                progress((len(done) + page / max(pages, 1)) / len(paths),
+                         desc=f"OCR af {path.name}: side {page} af {pages}")
+
+            outcome = ingest_paths(assistant.index, paths, progress=step, ocr_progress=ocr_page)
             rows = [[Path(r.path).name, r.status, r.meeting or "", r.items, r.message or ""] for r in outcome]
             table, choices = listing()
-            return rows, table, choices, gr.update(choices=meeting_choices(assistant))
+            failed = sum(1 for r in outcome if r.status == "fejlet")
+            message = f"{len(outcome)} filer behandlet" + (f", {failed} fejlede." if failed else ".")
+            return rows, table, choices, gr.update(choices=meeting_choices(assistant)), say(message)
 
         def do_remove(source: str, ok: bool):
             if not ok:
-                raise gr.Error("Log ind først.")
+                raise fail("Log ind først.")
             if not source:
-                raise gr.Error("Vælg et møde.")
+                raise fail("Vælg et møde.")
             record = remove_meeting(assistant.index, source)
             table, choices = listing()
             message = f"Fjernet: {record.body} {record.date}." if record else "Mødet findes ikke."
-            return table, choices, message, gr.update(choices=meeting_choices(assistant), value=ALL_MEETINGS)
+            return table, choices, say(message), gr.update(choices=meeting_choices(assistant), value=ALL_MEETINGS)
 
-        private = {"api_visibility": "private"}
-        login.click(do_login, [password], [logged_in, tools, status, meetings, remove_choice], **private)
-        ingest.click(do_ingest, [upload, logged_in], [results, meetings, remove_choice, meeting_filter], **private)
+        signed = [logged_in, tools, login_box, password, status, meetings, remove_choice]
+        login.click(do_login, [password], signed, show_progress="hidden", **PRIVATE)
+        password.submit(do_login, [password], signed, show_progress="hidden", **PRIVATE)
+        logout.click(do_logout, None, signed, show_progress="hidden", **PRIVATE)
+        ingest.click(do_ingest, [upload, logged_in], [results, meetings, remove_choice, meeting_filter, status],
+                     show_progress_on=[results], **PRIVATE)
         remove.click(do_remove, [remove_choice, logged_in], [meetings, remove_choice, status, meeting_filter],
-                     **private)
+                     show_progress="hidden", **PRIVATE)
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
@@ -164,18 +249,21 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     def get_assistant() -> Assistant:
         return assistant or Assistant(settings)
 
-    api = FastAPI(title="referat", description="Spørg mødereferater – JSON-API", docs_url="/docs",
-                  redoc_url=None)
+    api = FastAPI(title="referat", description="Spørg mødereferater – JSON-API", docs_url=None, redoc_url=None)
+    install_offline_docs(api)
     install_error_handlers(api)
     install_security_headers(api, settings)
     install_body_limit(api, settings)
+    install_trailing_slashes(api)
     api.include_router(api_router(get_assistant, settings))
     api.include_router(source_router(get_assistant))
     shared = get_assistant()
-    common = {"footer_links": [], "ssr_mode": False, "theme": THEME, "css": CSS,
+    common = {"footer_links": [], "ssr_mode": False, "theme": THEME, "css": CSS, "head": HEAD,
+              "i18n": gr.I18n(en=DANISH, da=DANISH),
               # Gradio's own limit sits above ours, so an oversized file gets our Danish message, not its own
               "max_file_size": f"{2 * settings.max_upload_mb}mb"}
-    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=True), path="/widget", **common)
+    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=True), path="/widget",
+                        **{**common, "css": CSS + WIDGET_CSS})
     gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=False), path="/", **common)
     return api
 
@@ -191,12 +279,21 @@ def ensure_sample(assistant: Assistant) -> None:
 
 
 def serve(host: str | None = None, port: int | None = None, ingest_sample: bool = False) -> None:
+    import time
+
     import uvicorn
 
     settings = get_settings()
+    started = time.perf_counter()
     assistant = Assistant(settings)
+    opened = time.perf_counter() - started
     if ingest_sample:
         ensure_sample(assistant)
+    # the first question must not pay for loading the model: warm up once, before listening
+    warm = assistant.warm_up()
+    print(f"Indeks åbnet på {opened:.1f} s (heraf BM25 {assistant.index.lexical_seconds:.1f} s), "
+          f"model varmet op på {warm.get('model', 0):.1f} s, første søgning {warm['retrieval']:.2f} s"
+          .replace(".", ","), flush=True)
     app = create_app(settings, assistant)
     host, port = host or settings.host, port or settings.port
     print(f"referat kører på http://{host}:{port}/  (widget: /widget, API: /api/ask, dokumentation: /docs)")

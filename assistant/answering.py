@@ -11,7 +11,7 @@ from assistant.archive import note_ambiguity, other_subject, unnamed_place
 from assistant.history import answer_history
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
-from assistant.questions import QuestionKind, classify, focus_term, topic_terms
+from assistant.questions import QuestionKind, classify, focus_term, party_letters, topic_terms
 from assistant.retrieval import Retrieval
 from assistant.scoring import CONTINUES, LIST_LINE, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation, RetrievedItem
@@ -22,6 +22,16 @@ from index.store import MeetingRecord, StoredChunk
 from index.types import PARTICIPANTS_ITEM
 
 SKIPPED_PAGE = re.compile(r"side (\d+) kunne ikke læses")
+# "Hvad besluttede byrådet …": the body named as the one deciding
+DECIDING_BODY = re.compile(
+    r"\b(?:besluttede|vedtog|godkendte|besluttet|vedtaget|godkendt)\s+(?:af\s+)?(\w+(?:et|en))\b", re.I)
+COUNCIL = set(stems("byrådet kommunalbestyrelsen"))
+GENERIC_DECIDERS = set(stems("udvalget bestyrelsen mødet forsamlingen generalforsamlingen rådet punktet sagen"))
+# what a question asks for, named in a refusal that says the subject is there but the detail is not
+ASKED_DETAIL = (
+    ("vote", "hvordan der blev stemt"), ("when", "en dato"), ("amount", "et beløb eller et tal"),
+    ("who", "hvem"),
+)
 DECIDED = re.compile(r"\b(besluttet|besluttede|vedtaget|vedtog|godkendt|godkendte|tiltrådt|tiltrådte|behandlet|"
                      r"behandlede|bevilget|bevilgede|vedtaget)\b", re.I)
 
@@ -81,9 +91,10 @@ class ExtractiveAnswerer:
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self.scorer.score(question, kind, retrieval)
-        if not scored or self._unknown_topic(question, scored):
+        if not scored or self._unknown_topic(question, scored) or self._other_body_decided(question, scored):
             return self.not_found(question, retrieval)
         tried: list[tuple[str, str]] = []
+        detail_absent: list[Scored] | None = None
         for entry in scored:
             if entry.item.key in tried:
                 continue
@@ -93,7 +104,41 @@ class ExtractiveAnswerer:
                 return self._compose(question, kind, retrieval, ranked)
             if kind.when and DECIDED.search(question) and self._supported(question, retrieval, ranked, typed=False):
                 return self._decided_on(question, retrieval, ranked)
+            if detail_absent is None and len(tried) == 1 and self._supported(question, retrieval, ranked, typed=False):
+                detail_absent = ranked
+        if detail_absent is not None:
+            return self._detail_absent(question, kind, retrieval, detail_absent)
         return self.not_found(question, retrieval)
+
+    def _detail_absent(self, question: str, kind: QuestionKind, retrieval: Retrieval, ranked: list[Scored]) -> Answer:
+        """The best item is about the question's subject but holds no sentence of the asked type."""
+        answer = self.not_found(question, retrieval)
+        item = ranked[0].item
+        asked = next((text for field, text in ASKED_DETAIL if getattr(kind, field)), "det, der spørges om")
+        text = self.prompts.text("detalje_mangler", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+                                 punkt=item.item, titel=item.title, hvad=asked)
+        return replace(answer, answer=text + "\n" + answer.answer)
+
+    def _other_body_decided(self, question: str, scored: list[Scored]) -> bool:
+        """'Hvad besluttede byrådet …' asked of another body's minutes: they hold its recommendation at most,
+        unless a sentence of the best item tells what that body decided."""
+        match = DECIDING_BODY.search(question)
+        if not match:
+            return False
+        named = stems(match.group(1))
+        if not named or named[0] in GENERIC_DECIDERS or len(named[0]) < 4:
+            return False
+        body = named[0]
+        # a municipality's council goes by either name
+        synonyms = {body} | (COUNCIL if body in COUNCIL else set())
+        if any(w.startswith(b) or b.startswith(w) for b in synonyms for w in stems(scored[0].item.body) if len(w) >= 4):
+            return False
+        top = scored[0].item.key
+        for entry in scored:
+            if entry.item.key == top and DECIDED.search(entry.sentence.text) and any(
+                    w.startswith(body) for w in stems(entry.sentence.text)):
+                return False
+        return True
 
     @staticmethod
     def _lead_with_type(question: str, ranked: list[Scored]) -> list[Scored]:
@@ -124,8 +169,9 @@ class ExtractiveAnswerer:
         item_words = set().union(*(w for s, w in zip(scored, sentences, strict=True) if s.item.key == top))
         # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
         bodies = {t for record in self.index.meetings() for t in stems(record.body)}
+        parties = party_letters(question)
         for term in topic_terms(question):
-            if term in bodies:
+            if term in bodies or term in parties:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
@@ -143,7 +189,8 @@ class ExtractiveAnswerer:
 
     def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored], typed: bool = True) -> bool:
         """Does this item speak to the question? Its subject, term coverage, rank agreement, the answer's type."""
-        terms = [t for t in topic_terms(question) if t not in self._body_words()]
+        parties = party_letters(question)
+        terms = [t for t in topic_terms(question) if t not in self._body_words() and t not in parties]
         best = ranked[0]
         if typed and not answers_type(question, ranked[:3]):
             return False
@@ -318,14 +365,16 @@ class ExtractiveAnswerer:
                                      afgraensning=where), []
         spans = json.loads(chunk.metadata["spans"])
         block = chunk.text[spans[0]["start"] : spans[0]["end"]]
+        page = int(chunk.metadata.get("page_start", 0))
         citations = [
-            Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section="Deltagere",
-                     page=int(chunk.metadata.get("page_start", 0)), meeting=record.body, date=record.date,
-                     source=record.source, quote=block[start:end], score=1.0, meeting_id=record.meeting_id)
-            for start, end in attendance.quote_lines(block, chosen, role)
+            Citation(case=None, item=PARTICIPANTS_ITEM, title="Deltagere og afbud", section=heading,
+                     page=page, meeting=record.body, date=record.date, source=record.source,
+                     quote=block[start:end], score=1.0, meeting_id=record.meeting_id,
+                     notice=file_notice(record, page))
+            for start, end, heading in attendance.quote_blocks(block, chosen, role)
         ]
         text = self.prompts.text(
-            "deltagere", moede=moede, antal=str(len(chosen)), rolle=attendance.ROLE_LABELS[role],
+            "deltagere", moede=moede, antal=attendance.count_word(len(chosen)), rolle=attendance.ROLE_LABELS[role],
             afgraensning=where, navne="; ".join(p.describe() for p in chosen),
         )
         return text, citations
@@ -347,13 +396,16 @@ class ExtractiveAnswerer:
                       retrieved_items(retrieval))
 
 
-def file_notice(record: MeetingRecord | None) -> str | None:
-    """What a citation card says when the file was not read whole: skipped pages, a repaired file."""
+def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | None:
+    """What a citation card says when the file was not read whole: skipped pages, a repaired file, and for a
+    cited page of a scan that its text came from OCR (the reader should check the page image)."""
     if record is None:
         return None
     warnings = record.warning_list
     pages = [m.group(1) for w in warnings for m in [SKIPPED_PAGE.search(w)] if m]
     notes = []
+    if page is not None and page in record.ocr_page_list:
+        notes.append("tekst fra OCR")
     if pages:
         notes.append(f"{'side' if len(pages) == 1 else 'siderne'} {', '.join(pages)} kunne ikke læses")
     if any("repareret" in w for w in warnings):
@@ -402,6 +454,6 @@ def citations_for(chosen: list[Scored], meetings: list[MeetingRecord] | tuple = 
             case=item.cases[0] if item.cases else None, item=item.item, title=item.title,
             section=first.sentence.section, page=first.sentence.page, meeting=item.body, date=item.date,
             source=item.source, quote=quote, score=round(max(e.score for e in run) / top, 3),
-            meeting_id=item.meeting_id, notice=file_notice(records.get(item.meeting_id)),
+            meeting_id=item.meeting_id, notice=file_notice(records.get(item.meeting_id), first.sentence.page),
         ))
     return citations

@@ -7,13 +7,18 @@ import hmac
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
+from assistant.scope import Scope, ScopeError
+from assistant.types import Answer
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".html": "text/plain; charset=utf-8",
                ".htm": "text/plain; charset=utf-8", ".json": "application/json"}
@@ -29,6 +34,8 @@ class AskRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list, description="Tidligere beskeder i samtalen")
     meeting: str | None = Field(None, description="Begræns til ét møde (filnavn, 'Organ ÅÅÅÅ-MM-DD' eller id)")
     k: int | None = Field(None, ge=1, le=50, description="Antal dagsordenspunkter i 'retrieved'")
+    organ: str | None = Field(None, description="Kun møder i organer, hvis navn indeholder denne tekst")
+    periode: str | None = Field(None, description="Kun møder i perioden: ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller fra..til")
 
 
 def danish_error(status: int, message: str) -> JSONResponse:
@@ -107,18 +114,22 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
     admission = Admission(settings.max_concurrent, settings.max_queue)
 
     @router.post("/api/ask", summary="Stil et spørgsmål", tags=["spørgsmål"])
-    async def ask(body: AskRequest) -> dict:
+    async def ask(body: AskRequest, request: Request) -> dict:
         question = body.question.strip()
         if not question:
             raise HTTPException(400, "Spørgsmålet er tomt.")
         if len(question) > settings.max_question_chars:
             raise HTTPException(413, f"Spørgsmålet er for langt (højst {settings.max_question_chars} tegn).")
+        try:
+            within = Scope.of(body.organ, body.periode)
+        except ScopeError as error:
+            raise HTTPException(422, str(error)) from None
         history = [t.model_dump() for t in body.history[-10:]]
         assistant = get_assistant()
         async with admission:
             # the model and Chroma calls block; a worker thread keeps the server answering others meanwhile
-            answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k)
-        return answer.to_json()
+            answer = await asyncio.to_thread(assistant.respond, question, history, body.meeting, body.k, within)
+        return with_links(answer, str(request.base_url))
 
     @router.get("/api/meetings", summary="De indekserede møder", tags=["møder"])
     async def meetings() -> list[dict]:
@@ -169,6 +180,20 @@ def api_router(get_assistant: Callable, settings: Settings) -> APIRouter:
     return router
 
 
+def source_path(meeting_id: str, page: int) -> str:
+    """The link that opens a meeting's original file at a page (PDF viewers honour `#page=N`)."""
+    return f"/kilde/{quote(meeting_id)}#page={page}"
+
+
+def with_links(answer: Answer, base_url: str) -> dict:
+    """The answer's JSON with each citation's meeting id and absolute source link."""
+    data = answer.to_json()
+    for entry, citation in zip(data["citations"], answer.citations, strict=True):
+        entry["meeting_id"] = citation.meeting_id
+        entry["url"] = base_url.rstrip("/") + source_path(citation.meeting_id, citation.page)
+    return data
+
+
 def ingest_uploads(index, uploads) -> list:
     """Uploaded files keep their own names (safely reduced) in a private folder while they are ingested."""
     import re
@@ -209,3 +234,43 @@ def source_router(get_assistant: Callable) -> APIRouter:
         return FileResponse(path, media_type=media, filename=record.source, content_disposition_type="inline")
 
     return router
+
+
+# paths the README documents; each also answers with a trailing slash
+SLASH_TOLERANT = ("/api/", "/kilde/", "/docs/", "/openapi.json/")
+
+
+def install_trailing_slashes(app: FastAPI) -> None:
+    """`/widget` redirects to `/widget/` (the mounted app); `/api/ask/`, `/docs/` … are served as without."""
+
+    @app.middleware("http")
+    async def slashes(request: Request, call_next):
+        path = request.scope["path"]
+        if path == "/widget":
+            query = request.url.query
+            return RedirectResponse("/widget/" + (f"?{query}" if query else ""), status_code=307)
+        if len(path) > 1 and path.endswith("/") and path.startswith(SLASH_TOLERANT):
+            request.scope["path"] = path.rstrip("/")
+            request.scope["raw_path"] = request.scope["path"].encode()
+        return await call_next(request)
+
+
+def install_offline_docs(app: FastAPI) -> None:
+    """Swagger UI from files shipped in a Python package (fastapi-offline), never from a CDN.
+
+    ReDoc is not offered: its page loads a logo from the vendor's CDN."""
+    import fastapi_offline
+
+    static = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/dokumentation-filer", StaticFiles(directory=static), name="dokumentation-filer")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        page = get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} – API-dokumentation",
+            swagger_js_url=f"{root}/dokumentation-filer/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/dokumentation-filer/swagger-ui.css",
+            swagger_favicon_url=f"{root}/dokumentation-filer/favicon.png",
+        )
+        return HTMLResponse(page.body.decode().replace("<html>", '<html lang="da">', 1))

@@ -1,4 +1,8 @@
-"""``referat``: a thin command line over the same functions the UI calls."""
+"""``referat``: a thin command line over the same functions the UI calls.
+
+Each command imports what it needs when it runs: `ask`, `list` and `eval` never load PyTorch or
+the web stack (gradio), so a question from the shell is answered in a few seconds.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.errors import MinutesError
-from index.parsing import parse_file
-from index.types import Meeting
+if TYPE_CHECKING:
+    from index.types import Meeting
 
 
 def _summary(meeting: Meeting) -> str:
@@ -32,6 +36,9 @@ def _summary(meeting: Meeting) -> str:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from index.errors import MinutesError
+    from index.parsing import parse_file
+
     failed = 0
     for name in args.files:
         try:
@@ -48,14 +55,30 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
+    """Convert the model and export its question encoder for onnxruntime; checked by sha256 on every run."""
     from assistant.config import get_settings
     from index.e5_convert import ConversionError
     from index.embedding import resolve_model
+    from index.query_encoder import QueryEncoderError, ensure_exported, model_layout
 
     settings = get_settings()
     try:
-        print(f"Embeddingmodel klar: {resolve_model(settings.embed_model, settings.model_cache)}")
+        model_dir = Path(resolve_model(settings.embed_model, settings.model_cache))
+        print(f"Embeddingmodel klar: {model_dir}")
     except ConversionError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 1
+    if not model_dir.is_dir():
+        print("Spørgsmål embeddes med PyTorch (modellen er ikke en lokal mappe)")
+        return 0
+    try:
+        model_layout(model_dir)
+    except QueryEncoderError as exc:
+        print(f"Spørgsmål embeddes med PyTorch: {exc}")
+        return 0
+    try:
+        print(f"Spørgsmålsmodel (onnxruntime, fp32) klar: {ensure_exported(model_dir, full_check=True)}")
+    except QueryEncoderError as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -82,7 +105,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     index = _index()
     paths = [Path(p) for p in args.paths]
     bar = tqdm(desc="Indekserer", unit=" fil", disable=args.quiet or not sys.stderr.isatty())
-    results = ingest_paths(index, paths, progress=lambda r: bar.update(1))
+
+    def ocr_page(path: Path, done: int, total: int) -> None:
+        bar.set_postfix_str(f"OCR af {path.name}: side {done} af {total}", refresh=True)
+
+    def file_done(result) -> None:
+        bar.set_postfix_str("", refresh=False)
+        bar.update(1)
+
+    results = ingest_paths(index, paths, progress=file_done, ocr_progress=ocr_page)
     bar.close()
     counts: dict[str, int] = {}
     for result in results:

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         "auto",
         description="'auto' (bf16 where the CPU has it, else fp32), 'torch' (fp32), 'torch-bf16' or 'onnx-int8'",
     )
+    query_backend: str = Field(
+        "onnx", description="'onnx' (questions in fp32 on onnxruntime, no PyTorch) or 'torch' (as passages)",
+    )
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded store")
     chroma_port: int = Field(8000, description="Chroma server port")
     collection: str = Field("referat", description="Chroma collection name")
@@ -54,6 +57,8 @@ class Settings(BaseSettings):
     frame_ancestors: str = Field("'self'", description="Sites allowed to frame /widget (CSP)")
     max_question_chars: int = Field(1000, description="Longest accepted question")
     max_upload_mb: int = Field(50, description="Largest accepted minutes file")
+    ocr_max_pages: int = Field(200, description="Scanned pages OCR'd per file; more and the file is refused")
+    ocr_timeout: float = Field(1800.0, description="Seconds OCR of one file may take before it is stopped")
     max_body_kb: int = Field(64, description="Largest accepted JSON request body for /api/ask")
     max_concurrent: int = Field(16, description="Questions answered at once; more wait in the queue")
     max_queue: int = Field(64, description="Questions allowed to wait; beyond that the API says 'prøv igen'")

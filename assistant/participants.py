@@ -20,6 +20,14 @@ ROLE_LABELS = {
 }
 
 
+COUNT_WORDS = ("Ingen", "Én", "To", "Tre", "Fire", "Fem", "Seks", "Syv", "Otte", "Ni", "Ti", "Elleve", "Tolv")
+
+
+def count_word(number: int) -> str:
+    """How a Danish sentence starts with a count: 'To', 'Tolv', '14'."""
+    return COUNT_WORDS[number] if 0 <= number < len(COUNT_WORDS) else str(number)
+
+
 @dataclass(frozen=True)
 class Person:
     name: str
@@ -76,26 +84,33 @@ def select(question: str, everyone: list[Person]) -> tuple[str, list[Person], st
 
 def quote_lines(text: str, chosen: list[Person], role: str) -> list[tuple[int, int]]:
     """Offsets of the source lines that list the chosen people, inside the role's own block."""
+    return [(start, end) for start, end, _ in quote_blocks(text, chosen, role)]
+
+
+def quote_blocks(text: str, chosen: list[Person], role: str) -> list[tuple[int, int, str]]:
+    """As quote_lines, with the heading of the block each line stands in ('Afbud', 'Fraværende', 'Deltagere')."""
     lines: list[tuple[int, int, str]] = []
     offset = 0
     for line in text.split("\n"):
         lines.append((offset, offset + len(line), line))
         offset += len(line) + 1
     block_role = "deltager"
-    spans: list[tuple[int, int]] = []
+    block_name = "Deltagere"
+    spans: list[tuple[int, int, str]] = []
     remaining = {p.name for p in chosen}
     for start, end, line in lines:
-        heading = line.strip().split(":", 1)[0].strip().lower()
+        written = line.strip().split(":", 1)[0].strip()
+        heading = written.lower()
         if re.fullmatch(r"(afbud|fraværende|fravær)", heading):
-            block_role = "afbud"
+            block_role, block_name = "afbud", written[:1].upper() + written[1:]
         elif heading.startswith("kl-udvalgsmedlem"):
-            block_role = "kl-udvalgsmedlem"
+            block_role, block_name = "kl-udvalgsmedlem", written[:1].upper() + written[1:]
         elif re.fullmatch(r"(deltagere|til stede|tilstede|mødedeltagere)", heading):
-            block_role = "deltager"
+            block_role, block_name = "deltager", written[:1].upper() + written[1:]
         for name in list(remaining):
             if line.startswith(name) or f": {name}" in line or f", {name}" in line:
                 role_matches = role == block_role or (role in ("deltager", "suppleant") and block_role != "afbud")
                 if role_matches:
-                    spans.append((start, end))
+                    spans.append((start, end, block_name))
                     remaining.discard(name)
     return spans

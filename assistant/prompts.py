@@ -20,6 +20,7 @@ REQUIRED: dict[str, set[str]] = {
     "ingen_deltagere": {"moede", "rolle", "afgraensning"},
     "flere_moeder": {"antal"},
     "sagsnummer": {"moede", "punkt", "titel", "sag"},
+    "detalje_mangler": {"moede", "punkt", "titel", "hvad"},
     "llm_fejl": set(),
     "llm_uden_kilder": set(),
     "flere_moeder_svar": {"moeder"},

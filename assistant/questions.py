@@ -102,6 +102,24 @@ def topic_terms(question: str) -> list[str]:
     return seen
 
 
+# Danish parties by name and by the letter minutes print after a member ("Mikkel Aagaard (C)")
+PARTY_LETTERS = {
+    "socialdemokrat": "A", "radikal": "B", "konservativ": "C", "nyeborgerlig": "D", "sf": "F",
+    "socialistisk": "F", "liberal": "I", "moderat": "M", "dansk folkepart": "O", "danskefolkepart": "O",
+    "venstr": "V", "enhedslist": "Ø", "alternativ": "Å", "danmarksdemokrat": "Æ",
+}
+
+
+def party_letters(question: str) -> dict[str, str]:
+    """Stemmed party words of the question and their letters: 'de konservatives' → {'konservativ': 'C'}."""
+    found: dict[str, str] = {}
+    for term in stems(question):
+        for name, letter in PARTY_LETTERS.items():
+            if " " not in name and term.startswith(name) and len(term) - len(name) <= 3:
+                found[term] = letter
+    return found
+
+
 FOCUS = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|hvor meget|hvor store?)\s+(.+)", re.I)
 
 

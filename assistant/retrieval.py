@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.archive import BoilerplateTitles, ambiguous_meetings, prefer_years
-from assistant.meetings import bodies_named, dates_named, months_named, resolve
+from assistant.meetings import resolve
 from assistant.questions import ATTENDANCE
+from assistant.scope import Scope
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE
 from index.store import MeetingRecord, StoredChunk
@@ -67,34 +68,11 @@ class Retrieval:
 
 
 def find_meeting(records: list[MeetingRecord], selector: str) -> list[MeetingRecord]:
-    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date; or a body and/or a period
-    ('Økonomiudvalget', 'Økonomiudvalget 2024', 'Økonomiudvalget 2024-03', '2024')."""
+    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date (a body or period: `Scope`)."""
     wanted = selector.strip().lower()
-    exact = [r for r in records if wanted in (
+    return [r for r in records if wanted in (
         r.meeting_id, r.source.lower(), r.sha256, f"{r.body} {r.date}".lower(), r.date, r.body.lower()
     )]
-    if exact:
-        return exact
-    period = PERIOD.search(wanted)
-    body = PERIOD.sub("", wanted).strip(" ,")
-    if not period:
-        return []
-    return [r for r in records if r.date.startswith(period.group(0)) and (not body or r.body.lower() == body)]
-
-
-PERIOD = re.compile(r"\b\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
-
-def meetings_named_by_date(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
-    """Meetings whose date (or month) the question names; empty when it names none of ours."""
-    dates = dates_named(question)
-    chosen = [r for r in records if r.date in dates]
-    if chosen:
-        return chosen
-    months = months_named(question)
-    if months and not dates:
-        return [r for r in records if r.date[:7] in months]
-    return []
 
 
 def strip_dates(question: str) -> str:
@@ -104,21 +82,23 @@ def strip_dates(question: str) -> str:
     return re.sub(r"\b(på |i )?(mødet|møde) den\s*", " ", text).strip()
 
 
-def meetings_named_by_body(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
-    """Meetings whose issuing body the question names (full name, acronym, 'byrådet', a distinctive word)."""
-    named = set(bodies_named(question, [r.body for r in records]))
-    return [r for r in records if r.body in named]
-
-
 class Retriever:
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
         self.boilerplate = BoilerplateTitles()
 
-    def retrieve(self, question: str, k: int = 5, meeting: str | None = None) -> Retrieval:
+    def retrieve(self, question: str, k: int = 5, meeting: str | None = None,
+                 within: Scope | None = None) -> Retrieval:
+        """`meeting` picks one meeting; `within` (organ and/or period) restricts the meetings searched."""
         self.index.maybe_refresh()
         records = self.index.meetings()
         notes: list[str] = []
+        if within is not None:
+            allowed = within.meeting_ids(records)
+            records = [r for r in records if r.meeting_id in allowed]
+            if not records:
+                return Retrieval(question, [], [], notes=[within.empty_note()])
+        everything = len(self.index.meetings())
         scope = records
         if meeting:
             scope = find_meeting(records, meeting)
@@ -131,7 +111,7 @@ class Retriever:
             # the date chose the meeting; left in, it would pull every chunk that mentions a date
             search_text = strip_dates(question)
         meeting_ids = {r.meeting_id for r in scope}
-        restricted = meeting_ids if len(scope) < len(records) else None
+        restricted = meeting_ids if len(scope) < everything else None
 
         cases = [c.upper() if c.upper().startswith("SAG-") else c for c in CASE_IN_QUESTION.findall(question)]
         items_named = ITEM_IN_QUESTION.findall(question)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from assistant.passages import Sentence, sentences_of
-from assistant.questions import QuestionKind, classify, focus_term, scoring_terms
+from assistant.questions import QuestionKind, classify, focus_term, party_letters, scoring_terms
 from assistant.retrieval import ItemHit, Retrieval
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS
@@ -21,6 +25,7 @@ CONTINUES = re.compile(
     r"^(Det|Dette|Disse|Den|De|Her|Herunder|Heraf|Blandt andet|Bl\.a\.|Fx|F\.eks\.|Dvs\.|På den baggrund|Derfor|"
     r"Dermed|Hermed|Således)\b")
 AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
+MONEY = re.compile(r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder)", re.I)
 PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
 CANDIDATE_ITEMS = 3
 # how a vote is written down: "For stemte 13", "stemte imod", "47 for, 3 imod", "enstemmigt"
@@ -39,6 +44,7 @@ class Scored:
     score: float
     matched: frozenset[str]
     chunk: StoredChunk
+    cosine: float = 0.0
 
 
 def _related(term: str, word: str) -> bool:
@@ -66,6 +72,10 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
         bonus += 0.5 if VOTE_TEXT.search(text) else -0.1
     if kind.stance and STANCE_TEXT.search(text):
         bonus += 0.3
+    letters = set(party_letters(question).values())
+    if letters and any(re.search(rf"\({letter}\b|\b{letter}\)|\b{letter},", text) for letter in letters):
+        # "hvad mente de konservative": the sentence naming a member "(C)"
+        bonus += 0.4
     if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
         bonus += 0.3 if QUANTITY.search(text) else -0.2
     elif kind.amount:
@@ -95,7 +105,13 @@ def answers_type(question: str, top: list[Scored]) -> bool:
         return True
     if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
         return any(QUANTITY.search(t) for t in texts)
-    if kind.amount and re.search(r"\b(koste\w*|pris\w*|beløb\w*|hvor meget)\b", question, re.I):
+    if kind.vote and re.search(r"\b(stemte|stemt)\b", question, re.I):
+        # "Hvem stemte imod …": a vote must be written down, not just the subject
+        return any(VOTE_TEXT.search(t) for t in texts)
+    if kind.amount and re.search(r"\b(koste\w*|pris\w*)\b", question, re.I):
+        # what something costs is money, not a share
+        return any(MONEY.search(t) for t in texts)
+    if kind.amount and re.search(r"\b(beløb\w*|hvor meget)\b", question, re.I):
         return any(AMOUNT_UNIT.search(t) for t in texts)
     if kind.when:
         return any(DANISH_DATE.search(t) or re.search(rf"\b({'|'.join(MONTHS)}|kl\.|uge \d|\d{{4}})\b", t, re.I)
@@ -105,11 +121,76 @@ def answers_type(question: str, top: list[Scored]) -> bool:
     return True
 
 
+# weight of the dense (e5) similarity of question and sentence, as a 0-1 feature over the candidates
+DENSE_SENTENCE_WEIGHT = 0.25
+SENTENCE_CACHE_CHUNKS = 2048
+
+
+class SentenceVectors:
+    """e5 vectors of the sentences of a chunk, kept per chunk id (LRU) so repeated questions embed nothing."""
+
+    def __init__(self, embedder, size: int = SENTENCE_CACHE_CHUNKS) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._chunks: OrderedDict[str, dict[int, np.ndarray]] = OrderedDict()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def query(self, question: str) -> np.ndarray:
+        with self._lock:
+            if question in self._queries:
+                self._queries.move_to_end(question)
+                return self._queries[question]
+        vector = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
+        with self._lock:
+            self._queries[question] = vector
+            while len(self._queries) > 256:
+                self._queries.popitem(last=False)
+        return vector
+
+    def sentences(self, chunk_id: str, sentences: list[Sentence]) -> list[np.ndarray]:
+        with self._lock:
+            known = self._chunks.get(chunk_id)
+            if known is not None:
+                self._chunks.move_to_end(chunk_id)
+        missing = [s for s in sentences if known is None or s.start not in known]
+        if missing:
+            # e5's symmetric use ('query: ' on both sides) keeps sentences on the question encoder, which needs
+            # no PyTorch; passage vectors would load the ingest model on the question path
+            vectors = [self.embedder.embed_query(s.text) for s in missing]
+            known = dict(known or {})
+            known.update({s.start: np.asarray(v, dtype=np.float32) for s, v in zip(missing, vectors, strict=True)})
+            with self._lock:
+                self._chunks[chunk_id] = known
+                while len(self._chunks) > self.size:
+                    self._chunks.popitem(last=False)
+        return [known[s.start] for s in sentences]
+
+
 class SentenceScorer:
-    """Scores every sentence of the top items by the question's terms and by what the question asks for."""
+    """Scores every sentence of the top items by the question's terms, by its e5 similarity to the question and
+    by what the question asks for."""
 
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
+        self.vectors = SentenceVectors(index.embedder)
+
+    def cosines(self, question: str, entries: list[tuple[StoredChunk, Sentence]]) -> list[float]:
+        """Cosine of the question and each sentence; zeros when the embedder cannot be used."""
+        if not entries:
+            return []
+        try:
+            query = self.vectors.query(question)
+            by_chunk: dict[str, list[Sentence]] = {}
+            for chunk, sentence in entries:
+                by_chunk.setdefault(chunk.id, []).append(sentence)
+            vectors: dict[tuple[str, int], np.ndarray] = {}
+            for chunk_id, sentences in by_chunk.items():
+                for sentence, vector in zip(sentences, self.vectors.sentences(chunk_id, sentences), strict=True):
+                    vectors[(chunk_id, sentence.start)] = vector
+            return [float(np.dot(query, vectors[(c.id, s.start)])) for c, s in entries]
+        except Exception:  # the lexical score still answers
+            return [0.0] * len(entries)
 
     def weights(self, terms: list[str]) -> dict[str, float]:
         total = max(len(self.index.lexical.ids), 1)
@@ -144,4 +225,14 @@ class SentenceScorer:
                 if kind.amount and focus and _counts(focus, sentence.text):
                     score += 0.3
                 scored.append(Scored(sentence, item, score, matched, chunk))
-        return sorted(scored, key=lambda s: -s.score)
+        return sorted(self._with_cosines(question, scored), key=lambda s: -s.score)
+
+    def _with_cosines(self, question: str, scored: list[Scored]) -> list[Scored]:
+        """Add the e5 similarity as a feature scaled over the candidates: the closest sentence gets the full weight."""
+        cosines = self.cosines(question, [(s.chunk, s.sentence) for s in scored])
+        if not cosines or max(cosines) <= 0:
+            return scored
+        low, high = min(cosines), max(cosines)
+        span = (high - low) or 1.0
+        return [replace(s, score=s.score + DENSE_SENTENCE_WEIGHT * (c - low) / span, cosine=c)
+                for s, c in zip(scored, cosines, strict=True)]

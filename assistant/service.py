@@ -14,6 +14,7 @@ from assistant.config import Settings, get_settings
 from assistant.llm import GenerativeAnswerer, make_llm
 from assistant.prompts import PromptBook
 from assistant.retrieval import Retrieval, Retriever
+from assistant.scope import Scope
 from assistant.types import Answer
 from index.catalog import IndexConfig, MinutesIndex
 
@@ -23,7 +24,8 @@ def index_config(settings: Settings) -> IndexConfig:
         data_dir=settings.data_dir, model=settings.embed_model, model_cache=settings.model_cache,
         collection=settings.collection, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
         batch_size=settings.embed_batch_size, chunk_words=settings.chunk_words, max_file_mb=settings.max_upload_mb,
-        backend=settings.embed_backend,
+        backend=settings.embed_backend, query_backend=settings.query_backend,
+        ocr_max_pages=settings.ocr_max_pages, ocr_timeout=settings.ocr_timeout,
     )
 
 
@@ -38,8 +40,20 @@ class Assistant:
         self.generative = GenerativeAnswerer(self.llm, self.prompts, self.extractive) if self.llm else None
         self._lock = threading.Lock()
 
-    def retrieve(self, question: str, k: int | None = None, meeting: str | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, k or self.settings.top_k, meeting)
+    def warm_up(self) -> dict[str, float]:
+        """Load what the first question would otherwise wait for, once, and say how long each part took."""
+        timings = {}
+        warm = getattr(self.index.embedder, "warm_up", None)
+        if warm is not None:
+            timings["model"] = warm()
+        started = time.perf_counter()
+        self.retrieve("Hvad blev besluttet om budgettet?")  # Chroma's query path, stemmer, BM25; no LLM
+        timings["retrieval"] = time.perf_counter() - started
+        return timings
+
+    def retrieve(self, question: str, k: int | None = None, meeting: str | None = None,
+                 within: Scope | None = None) -> Retrieval:
+        return self.retriever.retrieve(question, k or self.settings.top_k, meeting, within)
 
     def condense(self, question: str, history: list[dict] | None) -> str:
         if self.llm is not None:
@@ -47,11 +61,11 @@ class Assistant:
         return condense_without_llm(question, history)
 
     def stream(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
-               k: int | None = None) -> Iterator[str | Answer]:
+               k: int | None = None, within: Scope | None = None) -> Iterator[str | Answer]:
         """Text deltas (LLM only), then the final Answer with timings."""
         started = time.perf_counter()
         standalone = self.condense(question, history)
-        retrieval = self.retrieve(standalone, k, meeting)
+        retrieval = self.retrieve(standalone, k, meeting, within)
         retrieved_at = time.perf_counter()
         final: Answer | None = None
         if self.generative is not None:
@@ -71,9 +85,9 @@ class Assistant:
         yield replace(final, question=question, timings_ms=timings)
 
     def respond(self, question: str, history: list[dict] | None = None, meeting: str | None = None,
-                k: int | None = None) -> Answer:
+                k: int | None = None, within: Scope | None = None) -> Answer:
         """Answer one question (with an optional conversation); the JSON is the `ask --json` contract."""
-        events = list(self.stream(question, history, meeting, k))
+        events = list(self.stream(question, history, meeting, k, within))
         return events[-1]
 
     def ask(self, question: str, meeting: str | None = None, k: int | None = None) -> Answer:

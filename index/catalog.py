@@ -24,6 +24,9 @@ class IndexConfig:
     chunk_words: int = 130
     max_file_mb: int = 50
     backend: str = "auto"
+    query_backend: str = "onnx"
+    ocr_max_pages: int = 200
+    ocr_timeout: float = 1800.0
 
 
 REFRESH_SECONDS = 2.0
@@ -41,14 +44,20 @@ def resolve_backend(backend: str) -> str:
 
 
 def make_embedder(config: IndexConfig):
-    """The embedding model through PyTorch (fp32 or bf16 autocast) or the int8 ONNX path."""
-    backend = resolve_backend(config.backend)
-    if backend == "onnx-int8":
+    """Passages through PyTorch (fp32 or bf16 autocast) or the int8 ONNX path; questions as configured.
+
+    'auto' is left to the embedder: finding out whether the CPU has bf16 imports PyTorch, which a question
+    must not need.
+    """
+    if config.backend not in BACKENDS:
+        resolve_backend(config.backend)  # raises, naming the choices
+    if config.backend == "onnx-int8":
         from index.onnx_embedding import OnnxEmbedder
 
         return OnnxEmbedder(config.model, config.model_cache, config.batch_size)
-    precision = "bf16" if backend == "torch-bf16" else "fp32"
-    return Embedder(config.model, config.model_cache, config.batch_size, precision=precision)
+    precision = {"auto": "auto", "torch-bf16": "bf16"}.get(config.backend, "fp32")
+    return Embedder(config.model, config.model_cache, config.batch_size, precision=precision,
+                    query_backend=config.query_backend)
 
 
 class MinutesIndex:
@@ -70,6 +79,7 @@ class MinutesIndex:
         self._version: str | None = None
         self._full_check = 0.0
         self.lexical = LexicalIndex([], [])
+        self.lexical_seconds = 0.0  # loading or rebuilding the lexical index at the last change (start-up report)
         self.refresh()
 
     def maybe_refresh(self) -> None:
@@ -106,6 +116,7 @@ class MinutesIndex:
             fingerprint = self.store.fingerprint(records)
             if fingerprint == self._fingerprint and not force:
                 return False
+            started = time.perf_counter()
             lexical = None if force else LexicalIndex.load(self.lexical_dir, fingerprint)
             if lexical is None:
                 chunks = self.store.documents({r.meeting_id for r in records})
@@ -113,6 +124,7 @@ class MinutesIndex:
                 self.lexical_dir.parent.mkdir(parents=True, exist_ok=True)
                 lexical.save(self.lexical_dir, fingerprint)
             self.lexical, self._records, self._fingerprint = lexical, records, fingerprint
+            self.lexical_seconds = time.perf_counter() - started
             return True
 
     def meetings(self) -> list[MeetingRecord]:

@@ -1,10 +1,16 @@
-"""Sentence-transformers embeddings for passages and queries, with e5's prompts when the model has them."""
+"""Embeddings with e5's prompts: passages through sentence-transformers (PyTorch), questions through onnxruntime.
+
+Answering a question never imports PyTorch: the query encoder (index.query_encoder) runs the same model in
+fp32 on onnxruntime. PyTorch is loaded only when passages are embedded (ingest), or for questions when the
+model cannot be exported (not a BERT with mean pooling and an XLM-R tokenizer) or REFERAT_QUERY_BACKEND=torch.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +18,8 @@ import numpy as np
 from index.e5_convert import ensure_converted
 
 CONVERTED_MODELS = {"multilingual-e5-small": "multilingual-e5-small"}
+QUERY_BACKENDS = ("onnx", "torch")
+log = logging.getLogger(__name__)
 
 
 def resolve_model(name: str, cache: Path) -> str:
@@ -44,23 +52,31 @@ def native_bf16() -> bool:
 
 
 class Embedder:
-    """Loads the model on first use (listing or removing meetings never needs it); thread-safe encode.
+    """Loads each model on first use (listing or removing meetings needs neither); thread-safe encode.
 
-    ``precision="bf16"`` runs the matrix products under bfloat16 autocast (layer norms, softmax and pooling
-    stay fp32). On this repository's benchmark CPU that is about 1.5-1.9x the fp32 rate with embeddings at
-    cosine >= 0.9999 to fp32, so both precisions share one model id and one collection: an index built on a
-    bf16 machine answers the same on an fp32 one.
+    ``precision="bf16"`` runs the passage model's matrix products under bfloat16 autocast (layer norms,
+    softmax and pooling stay fp32). On this repository's benchmark CPU that is about 1.5-1.9x the fp32 rate
+    with embeddings at cosine >= 0.9999 to fp32, so both precisions share one model id and one collection: an
+    index built on a bf16 machine answers the same on an fp32 one. ``"auto"`` decides when the passage model
+    loads, because asking the CPU goes through PyTorch. Questions are embedded in fp32 on onnxruntime
+    (``query_backend="onnx"``) at cosine >= 0.9999 to PyTorch fp32, or through the passage model (``"torch"``).
     """
 
-    def __init__(self, name: str, cache: Path, batch_size: int = 16, precision: str = "fp32") -> None:
-        if precision not in ("fp32", "bf16"):
-            raise ValueError(f"ukendt præcision '{precision}' (vælg fp32 eller bf16)")
+    def __init__(self, name: str, cache: Path, batch_size: int = 16, precision: str = "fp32",
+                 query_backend: str = "onnx") -> None:
+        if precision not in ("fp32", "bf16", "auto"):
+            raise ValueError(f"ukendt præcision '{precision}' (vælg fp32, bf16 eller auto)")
+        if query_backend not in QUERY_BACKENDS:
+            raise ValueError(f"ukendt REFERAT_QUERY_BACKEND '{query_backend}' (vælg {', '.join(QUERY_BACKENDS)})")
         self.name = name
         self.cache = cache
         self.batch_size = batch_size
         self.precision = precision
+        self.query_backend = query_backend
         self._model = None
+        self._queries = None
         self._lock = threading.RLock()
+        self._query_lock = threading.Lock()
 
     def _precision(self):
         if self.precision != "bf16":
@@ -79,6 +95,8 @@ class Embedder:
 
             logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
             model = SentenceTransformer(resolve_model(self.name, self.cache), device="cpu")
+            if self.precision == "auto":
+                self.precision = "bf16" if native_bf16() else "fp32"
             prompts = getattr(model, "prompts", {}) or {}
             self._query_prompt = "query" if prompts.get("query") else None
             self._passage_prompt = "passage" if prompts.get("passage") else None
@@ -113,9 +131,33 @@ class Embedder:
             out[chosen] = vectors
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
+    def query_encoder(self):
+        """The onnxruntime encoder, or None where questions go through PyTorch (setting, or model unsupported)."""
+        if self.query_backend != "onnx":
+            return None
+        with self._query_lock:
+            if self._queries is None:
+                from index.query_encoder import QueryEncoder, QueryEncoderError
+
+                try:
+                    self._queries = QueryEncoder(Path(resolve_model(self.name, self.cache)))
+                except QueryEncoderError as exc:
+                    log.warning("Spørgsmål embeddes med PyTorch: %s", exc)
+                    self._queries = False
+            return self._queries or None
+
+    def warm_up(self) -> float:
+        """Load the question path and run it once; seconds taken (printed at server start)."""
+        started = time.perf_counter()
+        self.embed_query("opvarmning")
+        return time.perf_counter() - started
+
     def embed_query(self, text: str) -> np.ndarray:
+        encoder = self.query_encoder()
+        if encoder is not None:
+            return encoder.embed_query(text)
+        model = self._loaded()  # first: 'auto' precision is decided when the model loads
         with self._lock, self._precision():
-            model = self._loaded()
             return model.encode(
                 [text], prompt_name=self._query_prompt, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,10 +50,21 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]
     return files, problems
 
 
-def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
+# called with (file, pages done, pages in the file) while a scanned file is OCR'd
+OcrProgress = Callable[[Path, int, int], None]
+
+
+def ingest_file(index: MinutesIndex, path: Path, ocr_progress: OcrProgress | None = None) -> IngestResult:
     """Index one file; the previous state stays visible until the new meeting is committed."""
+    config = index.config
+    limits = Limits(max_bytes=config.max_file_mb * 1024 * 1024, ocr_max_pages=config.ocr_max_pages,
+                    ocr_timeout=config.ocr_timeout)
+    known = _already_indexed(index, path, limits)
+    if known is not None:
+        return known  # before parsing: a scan is not OCR'd again on every run over an archive
     try:
-        meeting = parse_file(path, Limits(max_bytes=index.config.max_file_mb * 1024 * 1024))
+        meeting = parse_file(path, limits, (lambda done, total: ocr_progress(path, done, total))
+                             if ocr_progress else None)
     except MinutesError as exc:
         return IngestResult(str(path), FAILED, message=str(exc))
     records = index.store.records_for(meeting.sha256, meeting.source)
@@ -75,47 +86,72 @@ def ingest_file(index: MinutesIndex, path: Path) -> IngestResult:
     vectors = embedder.embed_passages([c.text for c in chunks])
     log.info("gemmer %s", path.name)
     index.store.add(chunks, vectors)
-    stored = _keep_file(index, path, meeting.sha256)
-    index.store.save_file(meeting.sha256, path.read_bytes())
+    # a scan is kept as its OCR'd PDF: searchable in the browser's viewer, same pages
+    original = meeting.ocr_pdf if meeting.ocr_pdf is not None else path.read_bytes()
+    stored = _keep_file(index, path, meeting.sha256, original)
+    index.store.save_file(meeting.sha256, original)
     index.store.commit(MeetingRecord(
         meeting_id=meeting.id, source=meeting.source, sha256=meeting.sha256, body=meeting.body,
         date=meeting.date or "", pages=meeting.pages, items=len(meeting.items), chunks=len(chunks),
         model=embedder.model_id, generation=new_generation(), stored_file=stored,
         warnings=json.dumps(list(meeting.warnings), ensure_ascii=False),
         signatures=json.dumps([asdict(s) for s in meeting.signatures], ensure_ascii=False),
+        ocr_pages=json.dumps(list(meeting.ocr_pages)),
     ))
     log.info("færdig %s", path.name)
     if previous is not None:
         index.store.forget([previous.meeting_id])
         index.store.delete_meeting_chunks(previous.meeting_id)
         _drop_original(index, previous)
-    warning = f"{path.name}: {' '.join(meeting.warnings)}" if meeting.warnings else None
+    # reader warnings already name the file
+    notes = [w.removeprefix(f"{path.name}: ") for w in meeting.warnings]
+    warning = f"{path.name}: {' '.join(notes)}" if notes else None
     return IngestResult(str(path), REPLACED if previous else NEW, meeting=f"{meeting.body} {meeting.date}",
                         items=len(meeting.items), chunks=len(chunks), message=warning)
 
 
-def _keep_file(index: MinutesIndex, path: Path, sha256: str) -> str:
-    """A copy of the source file, named by content, so citations can open the original page."""
+def _already_indexed(index: MinutesIndex, path: Path, limits: Limits) -> IngestResult | None:
+    """The file's exact content is indexed already (under this name or another): nothing to read."""
+    try:
+        if not path.is_file() or path.stat().st_size > limits.max_bytes:
+            return None
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # the reader names the problem
+    same = next((r for r in index.store.records_for(sha256, path.name) if r.sha256 == sha256), None)
+    if same is None:
+        return None
+    if same.source == path.name:
+        return IngestResult(str(path), UNCHANGED, meeting=f"{same.body} {same.date}", items=same.items,
+                            chunks=same.chunks)
+    return IngestResult(str(path), DUPLICATE, meeting=f"{same.body} {same.date}",
+                        message=f"{path.name}: samme indhold som {same.source}, allerede indekseret")
+
+
+def _keep_file(index: MinutesIndex, path: Path, sha256: str, data: bytes) -> str:
+    """A copy of the source file (``data``), named by content, so citations can open the original page."""
     index.files_dir.mkdir(parents=True, exist_ok=True)
     name = f"{sha256}{path.suffix.lower()}"
     target = index.files_dir / name
     if not target.exists():
         partial = target.with_name(name + ".partial")
-        shutil.copyfile(path, partial)
+        partial.write_bytes(data)
         partial.rename(target)
     return name
 
 
 def ingest_paths(index: MinutesIndex, paths: Iterable[Path],
-                 progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
-    """Ingest every file; one bad file never stops the others."""
+                 progress: Callable[[IngestResult], None] | None = None,
+                 ocr_progress: OcrProgress | None = None) -> list[IngestResult]:
+    """Ingest every file; one bad file never stops the others. ``ocr_progress(file, done, total)`` follows
+    the pages of a scan while it is OCR'd."""
     files, results = expand_paths(paths)
     for result in results:
         if progress:
             progress(result)
     index.store.collect_garbage()
     for path in files:
-        result = ingest_file(index, path)
+        result = ingest_file(index, path, ocr_progress)
         results.append(result)
         if progress:
             progress(result)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import re
 import time
 import uuid
@@ -43,10 +44,16 @@ class MeetingRecord:
     # file) and the e-signatures ({"name", "date", "role"}) from the signature pages
     warnings: str = "[]"
     signatures: str = "[]"
+    # JSON list of the pages whose text came from OCR (a scanned file)
+    ocr_pages: str = "[]"
 
     @property
     def warning_list(self) -> list[str]:
         return _json_list(self.warnings)
+
+    @property
+    def ocr_page_list(self) -> list[int]:
+        return [p for p in _json_list(self.ocr_pages) if isinstance(p, int)]
 
     @property
     def signature_list(self) -> list[dict]:
@@ -88,11 +95,13 @@ def open_client(data_dir: Path, host: str | None, port: int):
 
 
 class ChromaStore:
-    """Chunks through llama-index's ChromaVectorStore; meeting records in a sibling collection."""
+    """Chunks written through llama-index's ChromaVectorStore; meeting records in a sibling collection.
+
+    Questions read Chroma directly, decoding the nodes llama-index wrote the way it does: importing
+    llama-index costs ~2 s, which a question from the command line should not pay.
+    """
 
     def __init__(self, client, name: str) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         self.client = client
         # embedding_function=None: Chroma must never attach (and download) its default model
         self.chunks = client.get_or_create_collection(
@@ -103,9 +112,17 @@ class ChromaStore:
         self.files = client.get_or_create_collection(f"{name}-files", embedding_function=None)
         # one record whose value changes with every commit or removal: readers poll it instead of every record
         self.state = client.get_or_create_collection(f"{name}-state", embedding_function=None)
-        self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
-        # the chunk metadata holds one list, ``case_keys`` (see index.cases), which Chroma itself accepts
-        self.vectors.flat_metadata = False
+        self._vectors = None
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vectors = ChromaVectorStore(chroma_collection=self.chunks)
+            # the chunk metadata holds one list, ``case_keys`` (see index.cases), which Chroma itself accepts
+            self._vectors.flat_metadata = False
+        return self._vectors
 
     # --- meetings -------------------------------------------------------------------------
     def records(self) -> list[MeetingRecord]:
@@ -235,30 +252,31 @@ class ChromaStore:
         return [by_id[i] for i in ids if i in by_id]
 
     def dense(self, embedding: np.ndarray, k: int, meeting_ids: set[str] | None) -> list[StoredChunk]:
-        from llama_index.core.vector_stores.types import (
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
-        )
-
-        filters = None
+        """Nearest chunks, as llama-index's ChromaVectorStore.query returns them: text, the node's own
+        metadata (from ``_node_content``) and similarity ``exp(-distance)``."""
+        where = None
         if meeting_ids is not None:
             if not meeting_ids:
                 return []
-            filters = MetadataFilters(filters=[
-                MetadataFilter(key="meeting_id", value=sorted(meeting_ids), operator=FilterOperator.IN)
-            ])
+            where = {"meeting_id": {"$in": sorted(meeting_ids)}}
         count = self.chunks.count()
         if count == 0:
             return []
-        query = VectorStoreQuery(query_embedding=embedding.tolist(), similarity_top_k=min(k, count), filters=filters)
-        result = self.vectors.query(query)
+        got = self.chunks.query(query_embeddings=[embedding.tolist()], n_results=min(k, count), where=where,
+                                include=["documents", "metadatas", "distances"])
         return [
-            StoredChunk(node.node_id, node.get_content(), dict(node.metadata), float(score))
-            for node, score in zip(result.nodes or [], result.similarities or [], strict=True)
+            StoredChunk(i, d, node_metadata(m), math.exp(-distance))
+            for i, d, m, distance in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
+                                         got["distances"][0], strict=True)
         ]
 
+
+def node_metadata(stored: dict) -> dict:
+    """The metadata a llama-index node was written with (Chroma's copy also holds llama-index's own keys)."""
+    node = stored.get("_node_content")
+    if node is None:
+        return dict(stored)
+    return dict(json.loads(node).get("metadata") or {})
 
 def new_generation() -> int:
     return time.time_ns()

@@ -102,6 +102,9 @@ class Meeting:
     place: str | None = None
     time: str | None = None
     signatures: tuple[Signature, ...] = ()
+    # a scanned file after OCR: the searchable PDF kept as the original, and the pages whose text OCR read
+    ocr_pdf: bytes | None = field(default=None, repr=False, compare=False)
+    ocr_pages: tuple[int, ...] = ()
 
     @property
     def id(self) -> str:

@@ -25,3 +25,6 @@ class Document:
     outline: list[OutlineEntry] = field(default_factory=list)
     title: str = ""
     warnings: list[str] = field(default_factory=list)
+    # a scanned PDF after OCR: the searchable PDF (what is kept as the original) and the pages OCR read
+    ocr_pdf: bytes | None = field(default=None, repr=False)
+    ocr_pages: tuple[int, ...] = ()

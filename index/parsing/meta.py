@@ -28,6 +28,8 @@ DEFINITE_COUNCIL = {"byrådet": "Byråd", "kommunalbestyrelsen": "Kommunalbestyr
 STAMP = re.compile(r"\b(?:udskrevet|printet|dannet|genereret|opdateret|offentliggjort|publiceret|udsendt)\b"
                    r"[^\n\d]{0,12}\d{1,4}[./-]\d{1,2}[./-]\d{2,4}", re.I)
 NOISE = re.compile(r"^(referat|dagsorden|beslutningsprotokol|protokol|mødereferat)\b[\s:–-]*", re.I)
+# the document kind after the body's name, where OCR joined a header's two fields ('VEJBY BYRÅD REFERAT')
+TRAILING_NOISE = re.compile(r"[\s:–-]+(referat|dagsorden|beslutningsprotokol|protokol|mødereferat)$", re.I)
 MEETING_KIND = re.compile(r"\b((?:ordinær|ekstraordinær)e?\s+generalforsamling|generalforsamling)\b", re.I)
 BODY_IN_LINE = (
     re.compile(r"\bKKR\s+[A-ZÆØÅ][a-zæøå]+(?:\s*-\s*[A-ZÆØÅ][a-zæøå]+)?"),
@@ -67,7 +69,7 @@ def _fields(lines: list[str]) -> list[str]:
 
 def _body_from_line(text: str) -> str | None:
     """The body a line names, cut free of 'Referat fra …', dates and places."""
-    line = NOISE.sub("", _clean(text))
+    line = TRAILING_NOISE.sub("", NOISE.sub("", _clean(text)))
     line = MEETING_OF.sub("", line)
     if not line or LABEL.match(line) or not BODY_WORD.search(line) or PERSON_LINE.search(line):
         return None

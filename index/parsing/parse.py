@@ -66,14 +66,15 @@ def _item(raw: RawItem, width: int) -> AgendaItem:
     )
 
 
-def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
-    """Read ``path`` (PDF, DOCX, .txt, .html or agenda-portal .json) and return its Meeting; raises MinutesError."""
+def parse_file(path: Path, limits: Limits | None = None, ocr_progress=None) -> Meeting:
+    """Read ``path`` (PDF, DOCX, .txt, .html or agenda-portal .json) and return its Meeting; raises MinutesError.
+    ``ocr_progress(done, total)`` is called per page while scanned pages are OCR'd."""
     path = Path(path)
     if path.suffix.lower() == ".json":  # an agenda portal's meeting JSON is already structured
         from index.parsing.readers.portal_json import read_portal_file
 
         return read_portal_file(path, limits or Limits())
-    document = read_document(path, limits or Limits())
+    document = read_document(path, limits or Limits(), ocr_progress)
     # e-signature and certificate pages appended by a signing service are not minutes: only their signers stay
     minutes_pages, signatures, _ = split_signature_pages(document.pages)
     # item parts often start at a page's top: their case lines and headings recur there but are not furniture
@@ -111,6 +112,8 @@ def parse_file(path: Path, limits: Limits | None = None) -> Meeting:
         place=find_place(front_texts),
         time=find_time(front_texts),
         signatures=signatures,
+        ocr_pdf=document.ocr_pdf,
+        ocr_pages=document.ocr_pages,
     )
 
 

@@ -9,6 +9,8 @@ import pytest
 from assistant.evaluation import bank_split, evaluate_files, figures, load_questions
 
 BANK = sorted((Path(__file__).resolve().parents[1] / "bank").glob("*.questions.jsonl"))
+# the figures below are measured without the Greve file (it is worked on separately)
+FIGURES_BANK = [p for p in BANK if not p.name.startswith("greve.")]
 
 
 def test_split_is_a_function_of_the_id_alone():
@@ -26,12 +28,12 @@ def test_split_halves_the_bank():
 @pytest.mark.integration
 def test_bank_test_half_holds_its_figures(tmp_path, monkeypatch):
     monkeypatch.setenv("REFERAT_BANK_DIR", str(tmp_path))
-    report = evaluate_files(BANK, split="all")
+    report = evaluate_files(FIGURES_BANK, split="test")
     test = figures([r for r in report["rows"] if bank_split(r["id"]) == "test"])
-    # reached on the test half when this was written (answer_ok 0.59, refused-unanswerable 0.38,
-    # refused-answerable 0.21), minus a small margin: a drop fails
-    assert test["answer_ok"] >= 0.55
-    assert test["gold_cited"] >= 0.70
-    assert test["abstained_ok"] >= 0.33
-    assert test["answerable_refused"] <= 0.25
+    # reached on the test half when this was written (answer_ok 0.585, gold cited 0.755, refused-unanswerable
+    # 0.379, refused-answerable 0.189), minus a small margin: a drop fails
+    assert test["answer_ok"] >= 0.56
+    assert test["gold_cited"] >= 0.73
+    assert test["abstained_ok"] >= 0.35
+    assert test["answerable_refused"] <= 0.22
     assert test["median_words"] <= 60

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.meetings import bodies_named, body_names, resolve, years_named
-from assistant.retrieval import find_meeting
+from assistant.scope import Scope
 from index.store import MeetingRecord
 
 BODIES = ["KKR Nordjylland", "KKR Midtjylland", "Aalborg Byråd", "Hjørring Byråd", "Økonomiudvalget",
@@ -69,11 +69,15 @@ def test_a_date_no_meeting_has_does_not_restrict():
 
 
 def test_filter_takes_body_and_period():
-    assert len(find_meeting(RECORDS, "Økonomiudvalget")) == 3
-    assert [r.date for r in find_meeting(RECORDS, "Økonomiudvalget 2024")] == ["2024-03-12", "2024-06-18"]
-    assert [r.date for r in find_meeting(RECORDS, "økonomiudvalget 2024-06")] == ["2024-06-18"]
-    assert len(find_meeting(RECORDS, "2023")) == len(BODIES)
-    assert find_meeting(RECORDS, "Økonomiudvalget 2019") == []
+    def chosen(organ, periode):
+        scope = Scope.of(organ, periode)
+        return sorted(r.date for r in RECORDS if scope.admits(r))
+
+    assert len(chosen("Økonomiudvalget", None)) == 3
+    assert chosen("Økonomiudvalget", "2024") == ["2024-03-12", "2024-06-18"]
+    assert chosen("økonomiudvalget", "2024-06") == ["2024-06-18"]
+    assert len(chosen(None, "2023")) == len(BODIES)
+    assert chosen("Økonomiudvalget", "2019") == []
 
 
 def _hit(meeting: MeetingRecord, item: str, title: str, score: float, cases=("SAG-2024-00100",)):

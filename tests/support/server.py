@@ -34,7 +34,7 @@ class AppServer:
         token = self.env.get("REFERAT_API_TOKEN")
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def start(self, timeout: float = 240) -> AppServer:
+    def start(self, timeout: float = 240, poll: float = 0.5) -> AppServer:
         self.data.mkdir(parents=True, exist_ok=True)
         log = (self.data.parent / f"server-{self.port}.log").open("a")
         args = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(self.port)]
@@ -50,7 +50,7 @@ class AppServer:
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError(f"serveren stoppede: {log.name}")
-            time.sleep(0.5)
+            time.sleep(poll)
         self.kill()
         raise RuntimeError("serveren startede ikke")
 

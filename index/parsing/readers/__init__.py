@@ -18,10 +18,14 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 2000
     max_line_chars: int = 100_000
+    # scanned pages read by OCR per file, and the seconds OCR of one file may take
+    ocr_max_pages: int = 200
+    ocr_timeout: float = 1800.0
 
 
-def read_document(path: Path, limits: Limits = Limits()) -> Document:
-    """Read ``path`` by its type; raises MinutesError naming the file and the reason."""
+def read_document(path: Path, limits: Limits = Limits(), ocr_progress=None) -> Document:
+    """Read ``path`` by its type; raises MinutesError naming the file and the reason. ``ocr_progress(done,
+    total)`` is called per page while scanned pages of a PDF are OCR'd."""
     if path.is_dir():
         raise MinutesError(path, "er en mappe, ikke en fil")
     try:
@@ -37,7 +41,7 @@ def read_document(path: Path, limits: Limits = Limits()) -> Document:
     if suffix == ".pdf":
         from index.parsing.readers.pdf import read_pdf
 
-        document = read_pdf(path, data, limits)
+        document = read_pdf(path, data, limits, ocr_progress)
     elif suffix in (".html", ".htm"):
         from index.parsing.readers.html import read_html
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import re
@@ -12,6 +13,8 @@ from index.errors import MinutesError
 from index.parsing.document import Document, OutlineEntry
 from index.types import Line
 
+# a page with fewer characters than this and an image is taken as scanned
+OCR_BELOW_CHARS = 25
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.I)
 # what pypdf may raise on a damaged object; anything else is a bug and should surface
 PDF_ERRORS: tuple[type[BaseException], ...] = (
@@ -20,7 +23,32 @@ PDF_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def read_pdf(path: Path, data: bytes, limits) -> Document:
+def read_pdf(path: Path, data: bytes, limits, ocr_progress=None) -> Document:
+    document, scanned = _read_pages(path, data, limits)
+    if not scanned:
+        return document
+    # pages that are images without a text layer: OCR them, then read the searchable PDF like any other
+    from index.parsing.ocr import NOT_INSTALLED, missing, page_list, run_ocr
+
+    readable = any(line.text.strip() for number, page in enumerate(document.pages, 1) if number not in scanned
+                   for line in page)
+    if missing():
+        if not readable:
+            raise MinutesError(path, NOT_INSTALLED)
+        document.warnings.append(f"{path.name}: {'side' if len(scanned) == 1 else 'siderne'} {page_list(scanned)} "
+                                 f"er skannet og ikke læst ({missing()} er ikke installeret til OCR)")
+        return document
+    result = run_ocr(path, data, scanned, max_pages=limits.ocr_max_pages, timeout=limits.ocr_timeout,
+                     progress=ocr_progress)
+    document, _ = _read_pages(path, result.data, limits, ocr=False)
+    document.ocr_pdf, document.ocr_pages = result.data, result.pages
+    document.warnings.append(f"{path.name}: tekst fra OCR ({'side' if len(scanned) == 1 else 'sider'} "
+                             f"{page_list(scanned)})")
+    return document
+
+
+def _read_pages(path: Path, data: bytes, limits, ocr: bool = True) -> tuple[Document, list[int]]:
+    """The file's pages by pypdf (pdfium where pypdf fails), and the scanned pages OCR should read."""
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -32,7 +60,7 @@ def read_pdf(path: Path, data: bytes, limits) -> Document:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     errors = (PdfReadError, *PDF_ERRORS)
     try:
-        reader = PdfReader(path, strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise MinutesError(path, "PDF'en er krypteret med adgangskode")
         count = len(reader.pages)
@@ -42,7 +70,7 @@ def read_pdf(path: Path, data: bytes, limits) -> Document:
         raise MinutesError(path, "PDF'en er krypteret med adgangskode") from exc
     except errors as exc:
         # pypdf cannot open it at all; another engine may still read every page
-        return _fallback_document(path, data, limits, f"{type(exc).__name__}")
+        return _fallback_document(path, data, limits, f"{type(exc).__name__}"), []
     if count > limits.max_pages:
         raise MinutesError(path, f"PDF'en har {count} sider; højst {limits.max_pages} læses")
     if count == 0:
@@ -67,11 +95,12 @@ def read_pdf(path: Path, data: bytes, limits) -> Document:
                 warnings.append(f"{path.name}: side {number} kunne ikke læses og er sprunget over")
                 lines = []
         pages.append(lines)
-    if not any(line.text.strip() for page in pages for line in page):
+    scanned = [n for n, lines in enumerate(pages, 1) if ocr and _sparse(lines) and _has_image(reader, n)]
+    if not scanned and not any(line.text.strip() for page in pages for line in page):
         if len(warnings) == count:
             raise MinutesError(path, "PDF'en er beskadiget eller afkortet; ingen side kunne læses")
-        raise MinutesError(path, "PDF'en har intet tekstlag (skannet billede?); kør OCR først")
-    return Document(path, "pdf", pages, outline=_outline(reader), warnings=warnings)
+        raise MinutesError(path, "PDF'en har intet tekstlag og ingen sidebilleder at læse tekst fra")
+    return Document(path, "pdf", pages, outline=_outline(reader), warnings=warnings), scanned
 
 
 def _fallback_document(path: Path, data: bytes, limits, reason: str) -> Document:
@@ -113,6 +142,32 @@ class _SecondEngine:
             except Exception:
                 self.failed = True
         return None if self.pdf is None else _pdfium_page(self.data, number, self.pdf)
+
+
+def _sparse(lines: list[Line]) -> bool:
+    """Too few characters for a page of minutes: no text layer, or only a stamp or page number on an image."""
+    return sum(len("".join(line.text.split())) for line in lines) < OCR_BELOW_CHARS
+
+
+def _has_image(reader, number: int) -> bool:
+    """The page draws an image (directly or in a form): something OCR can read."""
+    def images(resources, depth: int) -> bool:
+        try:
+            xobjects = resources.get("/XObject") if resources else None
+            for ref in (xobjects or {}).values():
+                obj = ref.get_object()
+                if obj.get("/Subtype") == "/Image":
+                    return True
+                if obj.get("/Subtype") == "/Form" and depth < 3 and images(obj.get("/Resources"), depth + 1):
+                    return True
+        except PDF_ERRORS:
+            return False
+        return False
+
+    try:
+        return images(reader.pages[number - 1].get("/Resources"), 0)
+    except PDF_ERRORS:
+        return False
 
 
 def _contents_missing(page) -> bool:
