@@ -1,6 +1,6 @@
 """The sample among many generated meetings: do the shared questions still hold at archive size?
 
-    python -m bench.archive --generated 300 [--same-body 30] [--data DIR]
+    python -m bench.archive --generated 300 [--same-body 30] [--items 10 30] [--data DIR]
 
 Builds (or reuses) an index of the sample, the June KKR minutes, the layout fixtures and generated meetings with
 boilerplate items (a share of them from the sample's own body, the hardest distractors), then evaluates the
@@ -34,12 +34,14 @@ def layout_files() -> list[Path]:
     return plain + sorted(LAYOUTS.glob("*.html")) + sorted((LAYOUTS / "built").glob("*.*"))
 
 
-def archive_files(folder: Path, generated: int, same_body: int, body: str, extra: list[Path]) -> list[Path]:
+def archive_files(folder: Path, generated: int, same_body: int, body: str, extra: list[Path],
+                  items: tuple[int, int] = (10, 30)) -> list[Path]:
     from bench.generate import generate
 
-    files = [m.path for m in generate(folder / "generated", generated - same_body, seed=2024, boilerplate=True)]
+    files = [m.path for m in generate(folder / "generated", generated - same_body, seed=2024, boilerplate=True,
+                                      items=items)]
     files += [m.path for m in generate(folder / "same-body", same_body, seed=4202, bodies=[body], boilerplate=True,
-                                       prefix="kkr-")]
+                                       prefix="kkr-", items=items)]
     return [SAMPLE, *extra, *files]
 
 
@@ -75,14 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--same-body", type=int, default=30)
     parser.add_argument("--data", type=Path, default=Path("/tmp/referat-archive"))
     parser.add_argument("--no-fixtures", action="store_true")
+    parser.add_argument("--items", type=int, nargs=2, default=(10, 30), metavar=("MIN", "MAX"),
+                        help="topical items per generated meeting (fewer: a quicker archive of the same kind)")
     args = parser.parse_args(argv)
     from tests.conftest import june_minutes_pdf
 
     args.data.mkdir(parents=True, exist_ok=True)
     extra = [] if args.no_fixtures else [june_minutes_pdf(args.data), *layout_files()]
-    files = archive_files(args.data / "minutes", args.generated, args.same_body, sample_body(), extra)
+    items = tuple(args.items)
+    files = archive_files(args.data / f"minutes-{items[0]}-{items[1]}", args.generated, args.same_body,
+                          sample_body(), extra, items)
     started = time.perf_counter()
-    assistant = build(args.data / f"data-{args.generated}", files)
+    assistant = build(args.data / f"data-{args.generated}-{items[0]}-{items[1]}", files)
     print(f"index: {len(assistant.index.meetings())} møder ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     report = measure(assistant)
     misses = [r["id"] for r in report["rows"] if (r["answerable"] and r["rank"] != 1)

@@ -77,7 +77,7 @@ def _boilerplate_item(rng: random.Random, number: int, title: str, year: int) ->
 
 
 def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int,
-                  boilerplate: bool = False) -> list[str]:
+                  boilerplate: bool = False, items: tuple[int, int] = (10, 30)) -> list[str]:
     lines = [body, f"Referat fra mødet den {day}. {MONTHS[month]} {year}", "", "Deltagere"]
     members = rng.sample(PEOPLE, 9)
     lines += [f"{p} ({rng.choice(PARTIES)}) {rng.choice(PLACES)} Kommune" for p in members[:7]]
@@ -88,7 +88,7 @@ def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int
         for first, title in enumerate(BOILERPLATE_FIRST, start=1):
             lines += _boilerplate_item(rng, first, title, year)
         first += 1
-    for number in range(first, first + rng.randint(10, 30)):
+    for number in range(first, first + rng.randint(*items)):
         topic = rng.choice(TOPICS)
         place = rng.choice(PLACES)
         case = shared_case if rng.random() < 0.3 else f"SAG-{year}-{rng.randint(1, 9999):05d}"
@@ -104,11 +104,12 @@ def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int
 
 
 def generate(folder: Path, meetings: int, seed: int = 2023, pdf_share: float = 0.1, bodies: list[str] | None = None,
-             boilerplate: bool = False, prefix: str = "") -> list[GeneratedMeeting]:
+             boilerplate: bool = False, prefix: str = "", items: tuple[int, int] = (10, 30)) -> list[GeneratedMeeting]:
     """Write `meetings` minutes (a share as PDF, the rest as text) into `folder`; same seed, same files.
 
     ``bodies`` replaces the twelve bodies (meetings cycle through them); ``boilerplate`` adds the recurring
-    items real minutes have ('Godkendelse af dagsorden', 'Siden sidst', 'Eventuelt').
+    items real minutes have ('Godkendelse af dagsorden', 'Siden sidst', 'Eventuelt'); ``items`` is the range of
+    topical items per meeting (fewer make a quick archive for tests: the distractors are the same kind).
     """
     bodies = bodies or BODIES
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,7 @@ def generate(folder: Path, meetings: int, seed: int = 2023, pdf_share: float = 0
         rng = random.Random(seed * 100_003 + index)
         body = bodies[index % len(bodies)]
         year, month, day = 2019 + (index // 150) % 6, rng.randrange(len(MONTHS)), rng.randint(1, 28)
-        lines = minutes_lines(rng, body, year, month, day, boilerplate)
+        lines = minutes_lines(rng, body, year, month, day, boilerplate, items)
         stem = f"{prefix}{index:04d}-{body.lower().replace(' ', '-').replace('ø', 'oe').replace('æ', 'ae')}-{year}"
         if rng.random() < pdf_share:
             pages = [lines[i : i + 48] for i in range(0, len(lines), 48)]
