@@ -79,7 +79,13 @@ class BoilerplateTitles:
                 if len(meetings) >= RECURRING_MIN and len(meetings) >= RECURRING_SHARE * per_body[key[0]]}
 
     def damp(self, index, items: list[ItemHit], question: str) -> list[ItemHit]:
-        """Boilerplate items weigh less unless the question names them ('Hvornår blev dagsordenen udsendt?')."""
+        """Boilerplate items weigh less unless they speak to the question ('Hvornår blev dagsordenen udsendt?').
+
+        Copies of one recurring item ('Godkendelse af dagsorden' in every meeting) look alike to the embedding,
+        so which copy ranks highest in either list says little; the copy that holds the question's own words
+        takes the best score any copy earned. Without that, an archive of near-identical copies pushes the
+        one that answers out of the dense candidates, and the copies found by both lists outrank it.
+        """
         recurring = self.recurring(index)
         if not recurring or not items:
             return items
@@ -87,13 +93,24 @@ class BoilerplateTitles:
 
         rare = rare_terms(index, question)
         topic = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit()]
+        keys = {item.key: title_key(item.title) for item in items}
+
+        def is_recurring(item: ItemHit) -> bool:
+            key = keys[item.key]
+            return (item.item != PARTICIPANTS_ITEM and not item.exact
+                    and ((item.body, key) in recurring or ("", key) in recurring))
+
+        best: dict[str, float] = {}
+        for item in items:
+            if is_recurring(item):
+                best[keys[item.key]] = max(best.get(keys[item.key], 0.0), item.score)
         out = []
         for item in items:
-            key = title_key(item.title)
-            if (item.item != PARTICIPANTS_ITEM and not item.exact
-                    and ((item.body, key) in recurring or ("", key) in recurring)
-                    and not self._speaks_to(item, topic, rare)):
-                item = replace(item, score=round(item.score * BOILERPLATE_WEIGHT, 4))
+            if is_recurring(item):
+                if self._speaks_to(item, topic, rare):
+                    item = replace(item, score=max(item.score, best[keys[item.key]]))
+                else:
+                    item = replace(item, score=round(item.score * BOILERPLATE_WEIGHT, 4))
             out.append(item)
         return _sorted(out)
 
