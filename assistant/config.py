@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         "auto",
         description="'auto' (bf16 where the CPU has it, else fp32), 'torch' (fp32), 'torch-bf16' or 'onnx-int8'",
     )
+    vector_cache: bool = Field(
+        True, description="Keep passage vectors by text beside the model, so re-indexing known text needs no model",
+    )
     query_backend: str = Field(
         "onnx", description="'onnx' (questions in fp32 on onnxruntime, no PyTorch) or 'torch' (as passages)",
     )

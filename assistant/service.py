@@ -25,7 +25,7 @@ def index_config(settings: Settings) -> IndexConfig:
         collection=settings.collection, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
         batch_size=settings.embed_batch_size, chunk_words=settings.chunk_words, max_file_mb=settings.max_upload_mb,
         backend=settings.embed_backend, query_backend=settings.query_backend,
-        ocr_max_pages=settings.ocr_max_pages, ocr_timeout=settings.ocr_timeout,
+        ocr_max_pages=settings.ocr_max_pages, ocr_timeout=settings.ocr_timeout, vector_cache=settings.vector_cache,
     )
 
 

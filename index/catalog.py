@@ -27,6 +27,7 @@ class IndexConfig:
     query_backend: str = "onnx"
     ocr_max_pages: int = 200
     ocr_timeout: float = 1800.0
+    vector_cache: bool = True
 
 
 REFRESH_SECONDS = 2.0
@@ -57,7 +58,8 @@ def make_embedder(config: IndexConfig):
         return OnnxEmbedder(config.model, config.model_cache, config.batch_size)
     precision = {"auto": "auto", "torch-bf16": "bf16"}.get(config.backend, "fp32")
     return Embedder(config.model, config.model_cache, config.batch_size, precision=precision,
-                    query_backend=config.query_backend)
+                    query_backend=config.query_backend,
+                    vector_cache=config.model_cache / "vectors" if config.vector_cache else None)
 
 
 class MinutesIndex:

@@ -42,7 +42,17 @@ def _packaged_minilm() -> Path:
 
 
 def native_bf16() -> bool:
-    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX); emulated bf16 is slower than fp32."""
+    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX); emulated bf16 is slower than fp32.
+
+    Read from /proc/cpuinfo where there is one, so deciding needs no PyTorch (an ingest served from the vector
+    cache never loads it); elsewhere PyTorch is asked.
+    """
+    try:
+        flags = set(next(line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                         if line.startswith("flags")).split(":", 1)[1].split())
+        return bool(flags & {"avx512_bf16", "amx_tile"})
+    except (OSError, StopIteration, IndexError):
+        pass
     try:
         import torch
 
@@ -63,7 +73,7 @@ class Embedder:
     """
 
     def __init__(self, name: str, cache: Path, batch_size: int = 16, precision: str = "fp32",
-                 query_backend: str = "onnx") -> None:
+                 query_backend: str = "onnx", vector_cache: Path | None = None) -> None:
         if precision not in ("fp32", "bf16", "auto"):
             raise ValueError(f"ukendt præcision '{precision}' (vælg fp32, bf16 eller auto)")
         if query_backend not in QUERY_BACKENDS:
@@ -77,6 +87,8 @@ class Embedder:
         self._queries = None
         self._lock = threading.RLock()
         self._query_lock = threading.Lock()
+        self.vector_cache_dir = vector_cache
+        self._vectors = None
 
     def _precision(self):
         if self.precision != "bf16":
@@ -109,12 +121,51 @@ class Embedder:
 
     @property
     def max_tokens(self) -> int:
+        encoder = self.query_encoder()
+        if encoder is not None:  # the same limit, read from the model's config without PyTorch
+            return encoder.layout.max_tokens
         return int(self._loaded().max_seq_length or 512)
 
     def count_tokens(self, text: str) -> int:
+        encoder = self.query_encoder()
+        if encoder is not None:  # same ids as the model's tokenizer (checked at set-up), without PyTorch
+            return encoder.tokenizer.count(text)
         return len(self._loaded().tokenizer(text, add_special_tokens=True)["input_ids"])
 
+    def _passage_precision(self) -> str:
+        if self.precision == "auto":
+            self.precision = "bf16" if native_bf16() else "fp32"
+        return self.precision
+
+    def _vector_cache(self):
+        if self.vector_cache_dir is None:
+            return None
+        if self._vectors is None:
+            from index.vector_cache import VectorCache
+
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
+            self._vectors = VectorCache(self.vector_cache_dir / f"{safe}-{self._passage_precision()}.sqlite")
+        return self._vectors
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Vectors of passages: known texts from the vector cache, the rest through the model."""
+        cache = self._vector_cache()
+        known = cache.get(texts) if cache is not None else {}
+        missing = [i for i in range(len(texts)) if i not in known]
+        if not missing:
+            if not texts:
+                return np.zeros((0, 0), dtype=np.float32)
+            return np.stack([known[i] for i in range(len(texts))]).astype(np.float32)
+        computed = self._encode_passages([texts[i] for i in missing])
+        if cache is not None:
+            cache.put([texts[i] for i in missing], computed)
+        out = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
+        out[missing] = computed
+        for i, vector in known.items():
+            out[i] = vector
+        return out
+
+    def _encode_passages(self, texts: list[str]) -> np.ndarray:
         """Encode in length-sorted batches, taking the lock per batch so a question never waits long."""
         model = self._loaded()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch

@@ -180,6 +180,16 @@ class Tokenizer:
                 ids.extend(self.processor.encode(part))
         return [self.bos, *ids[: self.max_tokens - 2], self.eos]
 
+    def count(self, text: str) -> int:
+        """Tokens of the whole text with ``<s>``/``</s>``, untruncated (to decide whether a chunk fits)."""
+        ids = 0
+        for part in self.split.split(text) if self.special else [text]:
+            if part in self.special:
+                ids += 1
+            elif part:
+                ids += len(self.processor.encode(part))
+        return ids + 2
+
 
 class QueryEncoder:
     """Tokenise, look up word embeddings, run the graph, mean-pool and normalise; thread-safe."""

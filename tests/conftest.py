@@ -83,8 +83,16 @@ def two_meetings(tmp_path_factory, embedder):
 
 
 def long_minutes_pdf(directory: Path, items: int = 40) -> Path:
-    """A long minutes PDF (many agenda items) whose ingest takes several seconds of embedding."""
+    """A long minutes PDF (many agenda items) whose ingest takes several seconds of embedding.
+
+    Each call writes text never embedded before (a fresh note number per file), so the vector cache cannot
+    make the ingest quick.
+    """
+    import uuid
+
     from tests.support.pdfmaker import write_pdf
+
+    note = uuid.uuid4().hex[:12]
 
     topics = ["skolestruktur", "vejbelysning", "klimaplan", "ældrepleje", "budgetopfølgning", "havneudvidelse",
               "cykelstier", "affaldssortering", "bibliotek", "idrætshal"]
@@ -94,7 +102,7 @@ def long_minutes_pdf(directory: Path, items: int = 40) -> Path:
         lines += [f"{number}. Sag om {topic} nr. {number}", f"Sagsnr.: 00.{number:02d}.00-A00-1-24", "Sagsfremstilling"]
         lines += [f"Forvaltningen beskriver {topic} i område {number} med tal for {2020 + k} og {k * number} borgere."
                   for k in range(14)]
-        lines += ["Beslutning", f"Udvalget godkendte indstillingen om {topic} nr. {number}."]
+        lines += [f"Notat {note}-{number}.", "Beslutning", f"Udvalget godkendte indstillingen om {topic} nr. {number}."]
     pages = [lines[i : i + 50] for i in range(0, len(lines), 50)]
     return write_pdf(directory / "oekonomiudvalget-2024-03-14.pdf", pages)
 

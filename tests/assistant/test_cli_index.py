@@ -101,7 +101,9 @@ def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path, kill_
     batch.mkdir()
     shutil.copyfile(FIXTURES / "vejle-teknik-2022-11-02.html", batch / "2022-vejle-teknik.html")
     june_minutes_pdf(batch)
-    env = {**os.environ, "REFERAT_DATA_DIR": str(data), "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+    # the vector cache off: the June file must really be embedding when the kill lands
+    env = {**os.environ, "REFERAT_DATA_DIR": str(data), "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+           "REFERAT_VECTOR_CACHE": "false"}
     # files go in name order: the June PDF is killed while its chunks are written, after vejle.html committed
     process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", "--verbose", str(batch)],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
