@@ -33,6 +33,7 @@ from assistant.service import Assistant
 from index.errors import EngineError, StoreUnavailable
 
 ALL_MEETINGS = "Alle møder"
+ALL_BODIES = "Alle organer"
 EXAMPLES = [
     "Hvem blev udpeget til den nationale politiske udviklingsgruppe?",
     "Hvad stiger taksten i Børnehus Nord til?",
@@ -62,6 +63,20 @@ def meeting_choices(assistant: Assistant, scope: Scope | None = None, clearance:
         assistant.index.refresh()
     records = [r for r in assistant.index.meetings(clearance) if scope is None or scope.admits(r)]
     return [ALL_MEETINGS] + [f"{r.body} {r.date}" for r in reversed(records)]
+
+
+def body_choices(assistant: Assistant, scope: Scope | None = None, clearance: str | None = None) -> list[str]:
+    bodies = sorted({r.body for r in assistant.index.meetings(clearance) if scope is None or scope.admits(r)})
+    return [ALL_BODIES, *bodies]
+
+
+def chosen_scope(page: Scope | None, body: str | None, period: str | None) -> Scope | None:
+    """The filter's body and period; what the page's address fixes (`?organ=`, `?periode=`) stays fixed."""
+    body = None if body in (None, ALL_BODIES) else body
+    try:
+        return Scope.of((page.organ if page else None) or body, (page.periode if page else None) or period)
+    except ScopeError as error:
+        raise fail(str(error)) from error
 
 
 def read_scope(request: gr.Request | None) -> tuple[Scope | None, str]:
@@ -114,8 +129,15 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
                         "citerer referatets egne ord med sag, punkt, afsnit og side.</p></div>", elem_id="sidehoved",
                         scale=3)
             header = gr.HTML(scope_line(None, "", compact, ""), elem_id="afgraensning", scale=2)
-            meeting = gr.Dropdown(choices=meeting_choices(assistant, None, first_clearance), value=ALL_MEETINGS,
-                                  label="Møde", visible=not compact, elem_id="moedefilter", scale=2)
+            with gr.Column(visible=not compact, scale=2, min_width=220):
+                body = gr.Dropdown(choices=body_choices(assistant, None, first_clearance), value=ALL_BODIES,
+                                   label="Organ",
+                                   elem_id="organfilter")
+                period = gr.Textbox(label="Periode", placeholder="ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD..ÅÅÅÅ-MM-DD",
+                                    elem_id="periodefilter", max_lines=1)
+                meeting = gr.Dropdown(choices=meeting_choices(assistant, None, first_clearance), value=ALL_MEETINGS,
+                                      label="Møde",
+                                      elem_id="moedefilter")
         # the tab bar only where there is a second tab (the staff area); consecutive tabs form one bar
         with gr.Tab("Spørg", elem_id="spoerg-fane") if staff else gr.Column():
             conversation = gr.HTML(conversation_html(index, [], compact, examples=examples), elem_id="samtale",
@@ -126,9 +148,10 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
                                       max_length=settings.max_question_chars, container=False)
                 send = gr.Button("Spørg", variant="primary", scale=1, min_width=70, elem_id="spoerg")
 
-        def respond(asked: str, history: list[dict], chosen: str, within: Scope | None,
-                    request: gr.Request = None, standalone: bool = False):
+        def respond(asked: str, history: list[dict], chosen: str, page: Scope | None, organ: str | None,
+                    periode: str | None, request: gr.Request = None, standalone: bool = False):
             viewer = page_viewer(policy, request)
+            within = chosen_scope(page, organ, periode)
             asked = (asked or "").strip()
             if not asked:
                 raise fail("Skriv et spørgsmål først.")
@@ -159,19 +182,33 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
                 current[-1] = {"question": asked, "answer": None, "error": str(unavailable)}
                 yield conversation_html(index, current, compact), current, gr.skip()
 
-        def respond_to_link(history: list[dict], chosen: str, within: Scope | None, evt: gr.EventData,
-                            request: gr.Request = None):
+        def respond_to_link(history: list[dict], chosen: str, page: Scope | None, organ: str | None,
+                            periode: str | None, evt: gr.EventData, request: gr.Request = None):
             data = getattr(evt, "_data", None) or {}
             asked = data.get("spoerg") if isinstance(data, dict) else None
             if not asked:
                 return
             # an example or 'Måske relevant' question names its subject: no carry-over from earlier turns
-            yield from respond(asked, history, chosen, within, request, standalone=True)
+            yield from respond(asked, history, chosen, page, organ, periode, request, standalone=True)
 
         chat = {"outputs": [conversation, turns, question], "show_progress": "hidden", **PRIVATE}
-        send.click(respond, [question, turns, meeting, scope], **chat)
-        question.submit(respond, [question, turns, meeting, scope], **chat)
-        conversation.click(respond_to_link, [turns, meeting, scope], **chat)
+        filters = [meeting, scope, body, period]
+        send.click(respond, [question, turns, *filters], **chat)
+        question.submit(respond, [question, turns, *filters], **chat)
+        conversation.click(respond_to_link, [turns, *filters], **chat)
+
+        def narrow(page: Scope | None, organ: str | None, periode: str | None, request: gr.Request = None):
+            # the meetings listed are those the body and period leave; a bad period lists all until corrected
+            try:
+                within = chosen_scope(page, organ, periode)
+            except gr.Error:
+                within = page
+            clearance = page_viewer(policy, request).clearance
+            return gr.update(choices=meeting_choices(assistant, within, clearance), value=ALL_MEETINGS)
+
+        body.change(narrow, [scope, body, period], [meeting], **PRIVATE)
+        period.submit(narrow, [scope, body, period], [meeting], **PRIVATE)
+        period.blur(narrow, [scope, body, period], [meeting], **PRIVATE)
         if staff:
             staff_area(assistant, settings, meeting, policy)
 
@@ -180,9 +217,10 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
             query = request.url.query if request is not None else ""
             clearance = page_viewer(policy, request).clearance
             return (within, scope_line(within, problem, compact, query),
-                    gr.update(choices=meeting_choices(assistant, within, clearance)))
+                    gr.update(choices=meeting_choices(assistant, within, clearance)),
+                    gr.update(choices=body_choices(assistant, within, clearance)))
 
-        blocks.load(on_load, None, [scope, header, meeting], **PRIVATE)
+        blocks.load(on_load, None, [scope, header, meeting, body], **PRIVATE)
     return blocks
 
 

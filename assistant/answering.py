@@ -7,6 +7,8 @@ import re
 from dataclasses import replace
 
 from assistant import participants as attendance
+from assistant.archive import note_ambiguity, other_subject, unnamed_place
+from assistant.history import answer_history
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
 from assistant.questions import QuestionKind, classify, focus_term, party_letters, topic_terms
@@ -64,6 +66,14 @@ class ExtractiveAnswerer:
 
     # --- entry point ----------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
+        answer = self._answer(question, retrieval)
+        # hooks (assistant/archive.py): a place the cited items never mention; meetings answering about equally
+        if (unnamed_place(self.index, question, retrieval, answer)
+                or other_subject(self.index, question, retrieval, answer)):
+            return self.not_found(question, retrieval)
+        return note_ambiguity(answer, retrieval, self.prompts)
+
+    def _answer(self, question: str, retrieval: Retrieval) -> Answer:
         kind = classify(question)
         retrieved = retrieved_items(retrieval)
         if not retrieval.meetings:
@@ -75,6 +85,9 @@ class ExtractiveAnswerer:
                 return answer
         if not retrieval.items:
             return self.not_found(question, retrieval)
+        historical = answer_history(self.index, self.prompts, question, retrieval)  # hook: assistant/history.py
+        if historical is not None:
+            return historical
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self.scorer.score(question, kind, retrieval)

@@ -23,6 +23,16 @@ REQUIRED: dict[str, set[str]] = {
     "detalje_mangler": {"moede", "punkt", "titel", "hvad"},
     "llm_fejl": set(),
     "llm_uden_kilder": set(),
+    "flere_moeder_svar": {"moeder"},
+    "historik_seneste": {"sag", "moede", "punkt", "beslutning"},
+    "historik_tidligere": set(),
+    "historik_forloeb": set(),
+    "historik_linje": {"moede", "punkt", "beslutning"},
+    "historik_besluttet": {"sag", "moede", "punkt", "beslutning"},
+    "historik_afgjort": {"sag", "moede", "punkt", "beslutning"},
+    "historik_ikke_afgjort": {"sag", "moede", "punkt", "beslutning"},
+    "historik_aar": {"aar", "sag", "antal"},
+    "historik_efter_hoering": {"sag", "moede"},
 }
 CANNOT_ANSWER = "Jeg kan ikke finde svar på det i referaterne"
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
+from assistant.archive import BoilerplateTitles, ambiguous_meetings, prefer_years
+from assistant.meetings import resolve
+from assistant.questions import ATTENDANCE
 from assistant.scope import Scope
 from index.access import may_see, visible_levels
 from index.catalog import MinutesIndex
-from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE, iso_date
-from index.lexical import stems
+from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE
 from index.store import MeetingRecord, StoredChunk
+from index.types import PARTICIPANTS_ITEM
 
 NOTHING_VISIBLE = "Jeg kan ikke finde svar på det i de referater, du har adgang til."
 RRF_K = 60
+DELEGATION = re.compile(r"\bdeltagelse i\b", re.I)  # "KKR's deltagelse i …" is a topic, not attendance
 CANDIDATES = 40
 DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
@@ -63,27 +66,17 @@ class Retrieval:
     lexical_terms: list[str] = field(default_factory=list)
     # the reader's clearance (index.access): what the answer may draw on beyond these items
     clearance: str | None = None
+    # meetings that answer about equally when the question names none, most recent first
+    ambiguous: list[MeetingRecord] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
 
 
 def find_meeting(records: list[MeetingRecord], selector: str) -> list[MeetingRecord]:
-    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date."""
+    """A meeting chosen by id, file name, sha256, 'Body YYYY-MM-DD' or date (a body or period: `Scope`)."""
     wanted = selector.strip().lower()
     return [r for r in records if wanted in (
         r.meeting_id, r.source.lower(), r.sha256, f"{r.body} {r.date}".lower(), r.date, r.body.lower()
     )]
-
-
-def meetings_named_by_date(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
-    """Meetings whose date (or month) the question names; empty when it names none of ours."""
-    dates = {iso_date(m.group(0)) for pattern in (DANISH_DATE, NUMERIC_DATE) for m in pattern.finditer(question)}
-    dates.discard(None)
-    chosen = [r for r in records if r.date in dates]
-    if chosen:
-        return chosen
-    months = {f"{int(y):04d}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_IN_QUESTION.findall(question)}
-    if months and not dates:
-        return [r for r in records if r.date[:7] in months]
-    return []
 
 
 def strip_dates(question: str) -> str:
@@ -93,30 +86,10 @@ def strip_dates(question: str) -> str:
     return re.sub(r"\b(på |i )?(mødet|møde) den\s*", " ", text).strip()
 
 
-GENERIC_BODY_WORDS = set(stems("udvalg udvalget byråd byrådet kommunalbestyrelse kommunalbestyrelsen referat møde "
-                               "kkr regionsråd regionsrådet råd rådet"))
-
-
-def meetings_named_by_body(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
-    """Meetings whose issuing body the question names by a distinctive word ('Odsherred', 'Teknisk')."""
-    asked = set(stems(question))
-    chosen = []
-    for record in records:
-        words = _distinctive_body_words(record.body)
-        if words and all(any(a.startswith(w) for a in asked) for w in words):
-            chosen.append(record)
-    return chosen
-
-
-@functools.lru_cache(maxsize=4096)
-def _distinctive_body_words(body: str) -> frozenset[str]:
-    # a few dozen bodies issue thousands of meetings: stem each body once, not once per meeting per question
-    return frozenset(w for w in stems(body) if w not in GENERIC_BODY_WORDS and len(w) >= 4)
-
-
 class Retriever:
     def __init__(self, index: MinutesIndex) -> None:
         self.index = index
+        self.boilerplate = BoilerplateTitles()
 
     def retrieve(self, question: str, k: int = 5, meeting: str | None = None,
                  within: Scope | None = None, clearance: str | None = None) -> Retrieval:
@@ -144,14 +117,10 @@ class Retriever:
             if not scope:
                 return Retrieval(question, [], [], notes=[f"Mødet '{meeting}' findes ikke i indekset."],
                                  clearance=clearance)
-        route = None
-        by_body = meetings_named_by_body(question, scope)
-        if by_body and len(by_body) < len(scope):
-            scope, route = by_body, "organ"
-        by_date = meetings_named_by_date(question, scope)
+        resolution = resolve(question, scope)
+        scope, route = resolution.meetings, resolution.route
         search_text = question
-        if by_date and len(by_date) < len(scope):
-            scope, route = by_date, "dato"
+        if resolution.strip_dates:
             # the date chose the meeting; left in, it would pull every chunk that mentions a date
             search_text = strip_dates(question)
         meeting_ids = {r.meeting_id for r in scope}
@@ -164,13 +133,21 @@ class Retriever:
         lexical = self.index.lexical_search(search_text, CANDIDATES, allowed_chunks, levels)
         fused = self._fuse(dense, lexical)
         items = self._aggregate(fused, {r.meeting_id: r for r in scope})
+        items = prefer_years(self.boilerplate.damp(self.index, items, question), resolution.years)
+        if ATTENDANCE.search(question) and not DELEGATION.search(question):
+            # who came and who sent apologies stands in the participants lists, whatever else mentions "mødet"
+            items = [i for i in items if i.item == PARTICIPANTS_ITEM] + [i for i in items
+                                                                      if i.item != PARTICIPANTS_ITEM]
         if cases or items_named:
             exact = self._exact(scope, cases, items_named, fused, clearance)
             if exact:
                 route = "sag" if cases else "punkt"
                 items = self._promote(items, exact)
+        # a question that names its meeting (a date, or the filter) is not ambiguous
+        ambiguous = [] if meeting or route == "dato" else ambiguous_meetings(items, scope)
         return Retrieval(
             question=question, items=items[: max(k, 1)], meetings=scope, route=route, notes=notes,
+            ambiguous=ambiguous, years=sorted(resolution.years),
             dense_items=_item_order(dense), lexical_items=_item_order([c for c, _ in lexical_chunks(self, lexical)]),
             lexical_terms=self.index.lexical.query_terms(search_text), clearance=clearance,
         )

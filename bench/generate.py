@@ -60,13 +60,35 @@ def _sentence(rng: random.Random, topic: str, year: int) -> str:
     )
 
 
-def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int) -> list[str]:
+BOILERPLATE_FIRST = ["Godkendelse af dagsorden", "Siden sidst"]
+BOILERPLATE_LAST = ["Eventuelt"]
+
+
+def _boilerplate_item(rng: random.Random, number: int, title: str, year: int) -> list[str]:
+    """A recurring item every meeting has: short, its own case number, sometimes a topic in passing."""
+    text = {
+        "Godkendelse af dagsorden": ["Dagsordenen blev forelagt til godkendelse.", "Dagsordenen blev godkendt."],
+        "Siden sidst": [f"Formanden orienterede om {rng.choice(TOPICS)} i {rng.choice(PLACES)} og om "
+                        f"{rng.choice(TOPICS)}.", "Orienteringen blev taget til efterretning."],
+        "Eventuelt": [f"Der blev spurgt til {rng.choice(TOPICS)} i {rng.choice(PLACES)}.", "Intet at bemærke."],
+    }[title]
+    return ["", f"{number}. {title}", f"SAG-{year}-{rng.randint(1, 9999):05d}", "Sagsfremstilling", text[0],
+            "Beslutning", text[1]]
+
+
+def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int,
+                  boilerplate: bool = False, items: tuple[int, int] = (10, 30)) -> list[str]:
     lines = [body, f"Referat fra mødet den {day}. {MONTHS[month]} {year}", "", "Deltagere"]
     members = rng.sample(PEOPLE, 9)
     lines += [f"{p} ({rng.choice(PARTIES)}) {rng.choice(PLACES)} Kommune" for p in members[:7]]
     lines += ["Afbud"] + [f"{p} ({rng.choice(PARTIES)}) {rng.choice(PLACES)} Kommune" for p in members[7:]]
     shared_case = f"SAG-{year}-{rng.randint(100, 150):05d}"  # recurring cases across meetings
-    for number in range(1, rng.randint(10, 30) + 1):
+    first = 1
+    if boilerplate:
+        for first, title in enumerate(BOILERPLATE_FIRST, start=1):
+            lines += _boilerplate_item(rng, first, title, year)
+        first += 1
+    for number in range(first, first + rng.randint(*items)):
         topic = rng.choice(TOPICS)
         place = rng.choice(PLACES)
         case = shared_case if rng.random() < 0.3 else f"SAG-{year}-{rng.randint(1, 9999):05d}"
@@ -76,19 +98,28 @@ def minutes_lines(rng: random.Random, body: str, year: int, month: int, day: int
             lines.append(heading)
             lines += [_sentence(rng, topic, year) for _ in range(rng.randint(2, 7))]
         lines += ["Beslutning", f"Udvalget {rng.choice(VERBS)} indstillingen om {topic} i {place}."]
+    if boilerplate:
+        lines += _boilerplate_item(rng, number + 1, BOILERPLATE_LAST[0], year)
     return lines
 
 
-def generate(folder: Path, meetings: int, seed: int = 2023, pdf_share: float = 0.1) -> list[GeneratedMeeting]:
-    """Write `meetings` minutes (a share as PDF, the rest as text) into `folder`; same seed, same files."""
+def generate(folder: Path, meetings: int, seed: int = 2023, pdf_share: float = 0.1, bodies: list[str] | None = None,
+             boilerplate: bool = False, prefix: str = "", items: tuple[int, int] = (10, 30)) -> list[GeneratedMeeting]:
+    """Write `meetings` minutes (a share as PDF, the rest as text) into `folder`; same seed, same files.
+
+    ``bodies`` replaces the twelve bodies (meetings cycle through them); ``boilerplate`` adds the recurring
+    items real minutes have ('Godkendelse af dagsorden', 'Siden sidst', 'Eventuelt'); ``items`` is the range of
+    topical items per meeting (fewer make a quick archive for tests: the distractors are the same kind).
+    """
+    bodies = bodies or BODIES
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for index in range(meetings):
         rng = random.Random(seed * 100_003 + index)
-        body = BODIES[index % len(BODIES)]
+        body = bodies[index % len(bodies)]
         year, month, day = 2019 + (index // 150) % 6, rng.randrange(len(MONTHS)), rng.randint(1, 28)
-        lines = minutes_lines(rng, body, year, month, day)
-        stem = f"{index:04d}-{body.lower().replace(' ', '-').replace('ø', 'oe').replace('æ', 'ae')}-{year}"
+        lines = minutes_lines(rng, body, year, month, day, boilerplate, items)
+        stem = f"{prefix}{index:04d}-{body.lower().replace(' ', '-').replace('ø', 'oe').replace('æ', 'ae')}-{year}"
         if rng.random() < pdf_share:
             pages = [lines[i : i + 48] for i in range(0, len(lines), 48)]
             path = write_pdf(folder / f"{stem}.pdf",

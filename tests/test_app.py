@@ -387,3 +387,17 @@ def test_documented_paths_with_and_without_trailing_slash(server, path):
     assert response.status_code == 200, path
     redirect = httpx.get(server + "/widget?organ=KKR")
     assert redirect.status_code == 307 and redirect.headers["location"].endswith("/widget/?organ=KKR")
+
+
+def test_filter_takes_body_and_period_and_keeps_what_the_address_fixes():
+    import gradio as gr
+
+    from app import ALL_BODIES, chosen_scope
+    from assistant.scope import Scope
+
+    assert chosen_scope(None, ALL_BODIES, "") is None
+    assert chosen_scope(None, "Økonomiudvalget", "2024-03") == Scope("Økonomiudvalget", "2024-03")
+    page = Scope("KKR Nordjylland", None)
+    assert chosen_scope(page, "Økonomiudvalget", "2023") == Scope("KKR Nordjylland", "2023")
+    with pytest.raises(gr.Error, match="Ugyldig periode"):
+        chosen_scope(None, ALL_BODIES, "sidste år")
