@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from itertools import pairwise
 
 from assistant import participants as attendance
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
 from assistant.questions import QuestionKind, classify, focus_term, party_letters, topic_terms
 from assistant.retrieval import Retrieval
-from assistant.scoring import CONTINUES, LIST_LINE, Scored, SentenceScorer, answers_type, kind_bonus
+from assistant.scoring import CONTINUES, LIST_LINE, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation, RetrievedItem
 from index.catalog import MinutesIndex
 from index.dates import MONTHS
@@ -118,7 +119,9 @@ class ExtractiveAnswerer:
         body = named[0]
         # a municipality's council goes by either name
         synonyms = {body} | (COUNCIL if body in COUNCIL else set())
-        if any(w.startswith(b) or b.startswith(w) for b in synonyms for w in stems(scored[0].item.body) if len(w) >= 4):
+        # the issuing body is that body when one of its words is the named one or ends in it ("Økonomiudvalget"
+        # for "udvalget"); a mere shared beginning ("Kommune" and "kommunalbestyrelsen") is another body
+        if any(w == b or w.endswith(b) for b in synonyms for w in stems(scored[0].item.body) if len(w) >= 4):
             return False
         top = scored[0].item.key
         for entry in scored:
@@ -129,13 +132,19 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _lead_with_type(question: str, ranked: list[Scored]) -> list[Scored]:
-        """The first sentence answers the question: the best sentence with the asked type leads when one is close."""
+        """The first sentence answers the question: the best sentence with the asked type leads when one is close,
+        or when it shares a topic word with the question or stands right next to the best sentence (the date or
+        amount often sits in the sentence after the one naming the subject)."""
         if not ranked or answers_type(question, ranked[:1]):
             return ranked
-        typed = next((s for s in ranked if answers_type(question, [s])), None)
-        if typed is None or typed.score < ranked[0].score - 0.6:
-            return ranked
-        return [typed] + [s for s in ranked if s is not typed]
+        best = ranked[0]
+        topic = set(topic_terms(question))
+        for typed in (s for s in ranked if answers_type(question, [s])):
+            close = typed.score >= best.score - 0.6
+            shares = bool(typed.matched & topic)
+            if close or shares or adjacent(best, typed):
+                return [typed] + [s for s in ranked if s is not typed]
+        return ranked
 
     def _decided_on(self, question: str, retrieval: Retrieval, ranked: list[Scored]) -> Answer:
         """'Hvornår blev … besluttet?' with no date in the item: the meeting that treated it is the answer."""
@@ -154,6 +163,10 @@ class ExtractiveAnswerer:
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
         top = scored[0].item.key
         item_words = set().union(*(w for s, w in zip(scored, sentences, strict=True) if s.item.key == top))
+        # pairs of adjacent sentences of the top item, in document order: a compound's parts may stand apart
+        ordered = [w for s, w in sorted(((s, w) for s, w in zip(scored, sentences, strict=True) if s.item.key == top),
+                                        key=lambda p: (p[0].sentence.position, p[0].sentence.start))]
+        windows = [a | b for a, b in pairwise(ordered)] or [item_words]
         # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
         bodies = {t for record in self.index.meetings() for t in stems(record.body)}
         parties = party_letters(question)
@@ -165,7 +178,9 @@ class ExtractiveAnswerer:
             # "stemte" → "stem": an indexed word that is most of the term is the same word inflected
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
-            if present(term, item_words, splitter):
+            if present(term, item_words, splitter) or folded_present(term, item_words):
+                continue
+            if any(split_present(term, words) for words in windows):
                 continue
             parts = splitter.parts(term)
             # an unseen compound counts as covered only when its parts stand together somewhere
@@ -187,15 +202,20 @@ class ExtractiveAnswerer:
         item_terms: set[str] = set(splitter.expand(stems(best.item.title)))
         for entry in ranked:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
-        covered = [t for t in terms if present(t, item_terms, splitter)]
+        covered = [t for t in terms if present(t, item_terms, splitter) or folded_present(t, item_terms)
+                   or (t not in self.index.lexical.vocabulary and split_present(t, item_terms))]
         # the question's subject is its rarest word: an item without it does not answer, whatever else it shares
         lexical = self.index.lexical
         # (nouns and names, not short verbs: "send", "start" say little about which item is meant)
         subjects = [t for t in terms if len(t) >= 6] or terms
         rarest = min(subjects, key=lambda t: (lexical.document_frequency(t), -len(t)))
-        if rarest not in covered and len(rarest) >= 4:
-            return False
         coverage = len(covered) / len(terms)
+        # ... unless the item holds all but one of three or more topic words (a synonym for the missing one:
+        # "kursus" for "undervisning"); a name the question gives must be there all the same
+        if rarest not in covered and len(rarest) >= 4 and not (len(terms) >= 3 and coverage >= 0.75):
+            return False
+        if any(t not in covered for t in names_in(question) if t in terms):
+            return False
         # a decision ("Godkendt.") rarely repeats its topic; the item's title does
         titled = bool(set(terms) & set(splitter.expand(stems(best.item.title))))
         evidence = bool(best.matched) or titled
@@ -229,6 +249,12 @@ class ExtractiveAnswerer:
                 chosen = sorted(decision, key=lambda s: s.sentence.start + s.sentence.position * 10**6)
             elif decision:
                 chosen = decision[:2]
+        elif kind.vote and VOTE_TEXT.search(best.sentence.text):
+            # a vote is written down over several lines ("For stemte 4 …", "Imod stemte 5 …", "Undlod …"): all
+            # of them, as they stand in the section
+            chosen = [s for s in same_item if s.sentence.section == best.sentence.section
+                      and s.sentence.chunk_id == best.sentence.chunk_id and VOTE_TEXT.search(s.sentence.text)][:4]
+            chosen.extend(self._continuation(chosen, same_item))
         elif kind.listing and self._list_block(question, best, same_item):
             chosen = self._list_block(question, best, same_item)
         else:
@@ -400,6 +426,21 @@ def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | 
     return "; ".join(notes) or None
 
 
+def adjacent(first: Scored, second: Scored) -> bool:
+    """Two sentences of one chunk and section with nothing but a sentence break between them."""
+    a, b = sorted((first, second), key=lambda s: s.sentence.start)
+    return (a.sentence.chunk_id == b.sentence.chunk_id and a.sentence.section == b.sentence.section
+            and a is not b and not a.chunk.text[a.sentence.end : b.sentence.start].strip())
+
+
+NAME_WORD = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÆØÅ][a-zæøåé]{2,}")
+
+
+def names_in(question: str) -> list[str]:
+    """Stems of the capitalised words inside the question (names of people, places, bodies)."""
+    return [t for m in NAME_WORD.finditer(question.strip()) for t in stems(m.group(0))]
+
+
 def present(term: str, words: set[str], splitter) -> bool:
     """The term stands in ``words`` as itself, inflected (a short ending), or as a compound's parts; a word that
     merely begins like it ('havner' for 'havne…' subjects) is not it."""
@@ -417,6 +458,39 @@ def present(term: str, words: set[str], splitter) -> bool:
     return any(len(term) >= 4 and ((w.startswith(term) and len(w) - len(term) <= 2)
                                    or (term.startswith(w) and len(w) >= 4 and len(term) - len(w) <= 2))
                for w in words)
+
+
+# Danish vowel shifts in inflection ("overrakt" / "overrækkes", "tog" / "tage" aside): compared without them
+VOWEL_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+
+
+def folded_present(term: str, words: set[str]) -> bool:
+    """The term stands in ``words`` inflected with a shifted vowel: same letters once æ/ø/å are folded, and at
+    most two letters of ending apart."""
+    if len(term) < 5:
+        return False
+    folded = term.translate(VOWEL_FOLD)
+    return any(len(w) >= 5 and abs(len(w) - len(term)) <= 2
+               and (w.translate(VOWEL_FOLD).startswith(folded) or folded.startswith(w.translate(VOWEL_FOLD)))
+               for w in words)
+
+
+def _part_in(part: str, words: set[str]) -> bool:
+    """A compound part stands as a word, begins one ("bus" in "buskørsel") or ends one ("hal" in "…hallen")."""
+    return any(w == part or w.startswith(part) or w.endswith(part) for w in words)
+
+
+def split_present(term: str, words: set[str]) -> bool:
+    """An unseen compound whose two parts both stand in ``words`` ("haltider" ~ "tider i …hallen"): cut at every
+    point, a linking -s/-e dropped from the first part; both parts at least three letters."""
+    if len(term) < 6 or not term.isalpha():
+        return False
+    for cut in range(3, len(term) - 2):
+        head, tail = term[:cut], term[cut:]
+        heads = {head} | ({head[:-1]} if head.endswith(("s", "e")) and len(head) > 3 else set())
+        if _part_in(tail, words) and any(_part_in(h, words) for h in heads):
+            return True
+    return False
 
 
 def citations_for(chosen: list[Scored], meetings: list[MeetingRecord] | tuple = ()) -> list[Citation]:
