@@ -10,12 +10,20 @@ from itertools import pairwise
 from assistant import participants as attendance
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
-from assistant.questions import QuestionKind, classify, focus_term, party_letters, topic_terms
+from assistant.questions import (
+    QuestionKind,
+    classify,
+    focus_term,
+    named_meeting,
+    other_meeting,
+    party_letters,
+    topic_terms,
+)
 from assistant.retrieval import Retrieval
 from assistant.scoring import CONTINUES, LIST_LINE, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation, RetrievedItem
 from index.catalog import MinutesIndex
-from index.dates import MONTHS
+from index.dates import MONTHS, iso_date
 from index.lexical import stems
 from index.store import MeetingRecord, StoredChunk
 from index.types import PARTICIPANTS_ITEM
@@ -79,8 +87,13 @@ class ExtractiveAnswerer:
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self.scorer.score(question, kind, retrieval)
-        if not scored or self._unknown_topic(question, scored) or self._other_body_decided(question, scored):
+        if (not scored or self._unknown_topic(question, scored) or self._other_body_decided(question, scored)
+                or self._other_meeting(question, scored)):
             return self.not_found(question, retrieval)
+        if kind.about:
+            answer = self._about(question, retrieval, scored)
+            if answer is not None:
+                return answer
         tried: list[tuple[str, str]] = []
         detail_absent: list[Scored] | None = None
         for entry in scored:
@@ -98,6 +111,25 @@ class ExtractiveAnswerer:
             return self._detail_absent(question, kind, retrieval, detail_absent)
         return self.not_found(question, retrieval)
 
+    def _about(self, question: str, retrieval: Retrieval, scored: list[Scored]) -> Answer | None:
+        """'Hvad handler punkt 2.1 om?': the item's title and its opening sentences, in the minutes' order."""
+        top = scored[0].item.key
+        same_item = [s for s in scored if s.item.key == top]
+        if not self._supported(question, retrieval, same_item, typed=False):
+            return None
+        opening = [s for s in self._in_order(same_item) if s.sentence.text.endswith((".", "!", "?"))
+                   and len(s.sentence.text.split()) >= 6][:2]
+        if not opening:
+            return None
+        while len(opening) > 1 and sum(len(s.sentence.text.split()) for s in opening) > 45:
+            opening.pop()
+        item = same_item[0].item
+        lead = self.prompts.text("om_punktet", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+                                 punkt=item.item, titel=item.title)
+        body = "".join(self._group_text(opening)).strip()
+        return Answer(question, f"{lead} {body}", True, tuple(citations_for(opening, retrieval.meetings)),
+                      retrieved_items(retrieval))
+
     def _detail_absent(self, question: str, kind: QuestionKind, retrieval: Retrieval, ranked: list[Scored]) -> Answer:
         """The best item is about the question's subject but holds no sentence of the asked type."""
         answer = self.not_found(question, retrieval)
@@ -106,6 +138,23 @@ class ExtractiveAnswerer:
         text = self.prompts.text("detalje_mangler", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
                                  punkt=item.item, titel=item.title, hvad=asked)
         return replace(answer, answer=text + "\n" + answer.answer)
+
+    @staticmethod
+    def _other_meeting(question: str, scored: list[Scored]) -> bool:
+        """A question about another meeting than the one these minutes record: the next or first one unless the
+        best sentence speaks of it ('Næste møde afholdes …'), or one named by a date or month that is neither
+        this meeting's nor that of an earlier decision the item carries ('Beslutning … den 10-04-2013')."""
+        qualifier = other_meeting(question)
+        if qualifier and qualifier not in scored[0].sentence.text.lower():
+            return True
+        named = named_meeting(question)
+        if not named:
+            return False
+        day, month = named
+        item = scored[0].item
+        dates = [item.date] + [iso for s in scored if s.item.key == item.key
+                               for iso in [iso_date(s.sentence.section)] if iso]
+        return not any(int(d[5:7]) == month and (day is None or int(d[8:10]) == day) for d in dates if d)
 
     def _other_body_decided(self, question: str, scored: list[Scored]) -> bool:
         """'Hvad besluttede byrådet …' asked of another body's minutes: they hold its recommendation at most,
@@ -194,7 +243,7 @@ class ExtractiveAnswerer:
         parties = party_letters(question)
         terms = [t for t in topic_terms(question) if t not in self._body_words() and t not in parties]
         best = ranked[0]
-        if typed and not answers_type(question, ranked[:3]):
+        if typed and not answers_type(question, ranked[:1]):
             return False
         if not terms or best.item.exact:
             return True
