@@ -101,6 +101,11 @@ class ExtractiveAnswerer:
                 continue
             tried.append(entry.item.key)
             ranked = self._lead_with_type(question, [s for s in scored if s.item.key == entry.item.key])
+            if closed(ranked):
+                # a closed item says only that it was treated: its subject is there, no detail is
+                if detail_absent is None and len(tried) == 1:
+                    detail_absent = ranked
+                continue
             if self._supported(question, retrieval, ranked):
                 return self._compose(question, kind, retrieval, ranked)
             if kind.when and DECIDED.search(question) and self._supported(question, retrieval, ranked, typed=False):
@@ -215,7 +220,9 @@ class ExtractiveAnswerer:
         # pairs of adjacent sentences of the top item, in document order: a compound's parts may stand apart
         ordered = [w for s, w in sorted(((s, w) for s, w in zip(scored, sentences, strict=True) if s.item.key == top),
                                         key=lambda p: (p[0].sentence.position, p[0].sentence.start))]
-        windows = [a | b for a, b in pairwise(ordered)] or [item_words]
+        title = set(splitter.expand(stems(scored[0].item.title)))
+        item_words |= title
+        windows = [a | b | title for a, b in pairwise(ordered)] or [item_words]
         # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
         bodies = {t for record in self.index.meetings() for t in stems(record.body)}
         parties = party_letters(question)
@@ -228,6 +235,9 @@ class ExtractiveAnswerer:
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
             if present(term, item_words, splitter) or folded_present(term, item_words):
+                continue
+            if "-" in term and all(p in vocabulary for p in term.split("-") if p):
+                # "kulturkommune-aktiviteterne": its parts are the words that matter, and stems() gives them too
                 continue
             if any(split_present(term, words) for words in windows):
                 continue
@@ -251,6 +261,8 @@ class ExtractiveAnswerer:
         item_terms: set[str] = set(splitter.expand(stems(best.item.title)))
         for entry in ranked:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
+            # a section's heading names what it holds ("Økonomiske konsekvenser: Ingen")
+            item_terms.update(splitter.expand(stems(entry.sentence.section)))
         covered = [t for t in terms if present(t, item_terms, splitter) or folded_present(t, item_terms)
                    or (t not in self.index.lexical.vocabulary and split_present(t, item_terms))]
         # the question's subject is its rarest word: an item without it does not answer, whatever else it shares
@@ -475,6 +487,26 @@ def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | 
     return "; ".join(notes) or None
 
 
+# an item treated behind closed doors: the minutes print its title and this note, nothing more
+CLOSED = re.compile(r"\b(lukket punkt|lukket sag|lukkede døre|fortrolig\w*)\b", re.I)
+
+
+def closed(same_item: list[Scored]) -> bool:
+    """The item holds only a closed-item note ('Lukket punkt', 'Behandlet for lukkede døre.')."""
+    words = sum(len(s.sentence.text.split()) for s in same_item)
+    return words < 15 and any(CLOSED.search(s.sentence.text) for s in same_item)
+
+
+def compound_head(term: str, word: str, vocabulary: set[str]) -> bool:
+    """``word`` is ``term`` + a linking -e-/-s-/-er- + a word of three letters or more ('vint' + 'er' + 'sæson');
+    a bare ending ('havne' → 'havner') is not a compound."""
+    if not word.startswith(term) or len(word) - len(term) < 3:
+        return False
+    rest = word[len(term):]
+    return any(rest.startswith(link) and len(rest) - len(link) >= 3 and rest[len(link):] in vocabulary
+               for link in ("", "e", "s", "er", "es"))
+
+
 def adjacent(first: Scored, second: Scored) -> bool:
     """Two sentences of one chunk and section with nothing but a sentence break between them."""
     a, b = sorted((first, second), key=lambda s: s.sentence.start)
@@ -494,6 +526,10 @@ def present(term: str, words: set[str], splitter) -> bool:
     """The term stands in ``words`` as itself, inflected (a short ending), or as a compound's parts; a word that
     merely begins like it ('havner' for 'havne…' subjects) is not it."""
     if term in words:
+        return True
+    vocabulary = getattr(splitter, "vocabulary", set())
+    if len(term) >= 4 and any(compound_head(term, w, vocabulary) for w in words):
+        # "vinter" in "vintersæsonen": the term begins a compound whose rest is a word of its own
         return True
     parts = splitter.parts(term)
     if parts and set(parts[:2]) <= words:

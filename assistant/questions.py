@@ -42,7 +42,7 @@ FRAMING = set(stems(
     "lavere lang lange længe kort korte hurtig hurtigt samlet samlede hele helt præcis præcist egentlig egentligt "
     "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle "
     "holdning holdningen mente mener syntes synes penge folk vi os år stemte stemt stemme stemmerne afstemning "
-    "afstemningen senest gang gange"
+    "afstemningen senest gang gange gik går gå nogen noget nogle"
 ))
 
 

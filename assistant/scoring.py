@@ -223,7 +223,8 @@ class SentenceScorer:
         for rank, item in enumerate(candidates):
             prior = 0.35 * (1.0 - rank / CANDIDATE_ITEMS) + (0.3 if item.exact else 0.0)
             chunks = self.index.item_chunks(item.meeting_id, item.item)
-            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text))))
+            # a sentence carries its section's heading: "Økonomiske konsekvenser: Ingen" answers what it costs
+            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text + " " + sentence.section))))
                        for chunk in chunks for sentence in sentences_of(chunk) if len(sentence.text) >= 3]
             # a word in every sentence of the item (its own name) says little about which sentence answers
             spread = {t: sum(t in words for _, _, words in entries) for t in terms}

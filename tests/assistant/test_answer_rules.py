@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import ExtractiveAnswerer, adjacent, folded_present, names_in, split_present
+from assistant.answering import (
+    ExtractiveAnswerer,
+    adjacent,
+    closed,
+    compound_head,
+    folded_present,
+    names_in,
+    split_present,
+)
 from assistant.passages import Sentence, split_sentences
 from assistant.questions import classify, focus_term, named_meeting, other_meeting
 from assistant.retrieval import ItemHit
@@ -111,3 +119,20 @@ def test_item_about_questions():
     assert classify("Hvad handler punkt 2.1 om?").about
     assert classify("hvad gik sagen om kunstgræsbanen ud på?").about
     assert not classify("Hvad besluttede udvalget om kunstgræsbanen?").about
+
+
+def test_a_closed_item_holds_no_detail():
+    assert closed([scored("Lukket punkt")])
+    assert closed([scored("Behandlet for lukkede døre.")])
+    assert not closed([scored("Dagsordenen blev godkendt.")])
+
+
+def test_a_term_beginning_a_compound_is_present_but_a_bare_ending_is_not():
+    vocabulary = {"sæson", "vintersæson", "havner"}
+    assert compound_head("vint", "vintersæson", vocabulary)
+    assert not compound_head("havn", "havner", vocabulary)
+
+
+def test_a_section_heading_names_what_it_holds():
+    # the scorer matches a sentence with its section's heading ("Økonomiske konsekvenser: Ingen")
+    assert set(stems("Økonomiske konsekvenser")) & set(stems("Har sagen nogen økonomiske konsekvenser?"))
