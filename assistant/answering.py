@@ -159,6 +159,11 @@ class ExtractiveAnswerer:
         item = scored[0].item
         dates = [item.date] + [iso for s in scored if s.item.key == item.key
                                for iso in [iso_date(s.sentence.section)] if iso]
+        if day is not None:
+            # a full date the item's text gives ("På mødet den 10. februar 2023 godkendte …") is spoken of
+            said = rf"\b{day}\.\s*{next(n for n, m in MONTHS.items() if m == month)}\b"
+            if any(re.search(said, s.sentence.text, re.I) for s in scored if s.item.key == item.key):
+                return False
         return not any(int(d[5:7]) == month and (day is None or int(d[8:10]) == day) for d in dates if d)
 
     def _other_body_decided(self, question: str, scored: list[Scored]) -> bool:

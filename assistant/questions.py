@@ -143,7 +143,7 @@ def focus_term(question: str) -> str | None:
 # a meeting other than the one the minutes record: the next or first one, or one named by its date or month
 OTHER_MEETING = re.compile(r"\b(næste|kommende|første)\s+(?:\w+\s+)?(?:møde\w*|gang|generalforsamling\w*)\b", re.I)
 NAMED_MEETING = re.compile(
-    rf"\b(?:på|fra)\s+mødet\s+(?:den\s+(\d{{1,2}})\.\s*({'|'.join(MONTHS)})|i\s+({'|'.join(MONTHS)}))\b", re.I)
+    rf"\bpå\s+mødet\s+(?:den\s+(\d{{1,2}})\.\s*({'|'.join(MONTHS)})|i\s+({'|'.join(MONTHS)}))\b", re.I)
 
 
 def other_meeting(question: str) -> str | None:
@@ -153,7 +153,8 @@ def other_meeting(question: str) -> str | None:
 
 
 def named_meeting(question: str) -> tuple[int | None, int] | None:
-    """(day, month) of 'på mødet den 8. april' / (None, month) of 'på mødet i juni'."""
+    """(day, month) of 'på mødet den 8. april' / (None, month) of 'på mødet i juni'; not 'referatet fra mødet
+    den 10. februar', which this meeting may well have approved."""
     match = NAMED_MEETING.search(question)
     if not match:
         return None

@@ -136,3 +136,10 @@ def test_a_term_beginning_a_compound_is_present_but_a_bare_ending_is_not():
 def test_a_section_heading_names_what_it_holds():
     # the scorer matches a sentence with its section's heading ("Økonomiske konsekvenser: Ingen")
     assert set(stems("Økonomiske konsekvenser")) & set(stems("Har sagen nogen økonomiske konsekvenser?"))
+
+
+def test_minutes_from_an_earlier_meeting_and_a_date_the_item_gives_are_not_another_meeting():
+    other = ExtractiveAnswerer._other_meeting
+    assert named_meeting("Blev referatet fra mødet den 10. februar godkendt?") is None
+    assert not other("hvad godkendte udvalget på mødet den 10. februar",
+                     [scored("På mødet den 10. februar 2024 godkendte udvalget planen.")])
