@@ -5,18 +5,27 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from itertools import pairwise
 
 from assistant import participants as attendance
 from assistant.archive import note_ambiguity, other_subject, unnamed_place
 from assistant.history import answer_history
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
-from assistant.questions import QuestionKind, classify, focus_term, party_letters, topic_terms
+from assistant.questions import (
+    QuestionKind,
+    classify,
+    focus_term,
+    named_meeting,
+    other_meeting,
+    party_letters,
+    topic_terms,
+)
 from assistant.retrieval import Retrieval
-from assistant.scoring import CONTINUES, LIST_LINE, Scored, SentenceScorer, answers_type, kind_bonus
+from assistant.scoring import CONTINUES, LIST_LINE, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation, RetrievedItem
 from index.catalog import MinutesIndex
-from index.dates import MONTHS
+from index.dates import MONTHS, iso_date
 from index.lexical import stems
 from index.store import MeetingRecord, StoredChunk
 from index.types import PARTICIPANTS_ITEM
@@ -91,8 +100,13 @@ class ExtractiveAnswerer:
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self.scorer.score(question, kind, retrieval)
-        if not scored or self._unknown_topic(question, scored) or self._other_body_decided(question, scored):
+        if (not scored or self._unknown_topic(question, scored) or self._other_body_decided(question, scored)
+                or self._other_meeting(question, scored)):
             return self.not_found(question, retrieval)
+        if kind.about:
+            answer = self._about(question, retrieval, scored)
+            if answer is not None:
+                return answer
         tried: list[tuple[str, str]] = []
         detail_absent: list[Scored] | None = None
         for entry in scored:
@@ -100,6 +114,11 @@ class ExtractiveAnswerer:
                 continue
             tried.append(entry.item.key)
             ranked = self._lead_with_type(question, [s for s in scored if s.item.key == entry.item.key])
+            if closed(ranked):
+                # a closed item says only that it was treated: its subject is there, no detail is
+                if detail_absent is None and len(tried) == 1:
+                    detail_absent = ranked
+                continue
             if self._supported(question, retrieval, ranked):
                 return self._compose(question, kind, retrieval, ranked)
             if kind.when and DECIDED.search(question) and self._supported(question, retrieval, ranked, typed=False):
@@ -110,6 +129,25 @@ class ExtractiveAnswerer:
             return self._detail_absent(question, kind, retrieval, detail_absent)
         return self.not_found(question, retrieval)
 
+    def _about(self, question: str, retrieval: Retrieval, scored: list[Scored]) -> Answer | None:
+        """'Hvad handler punkt 2.1 om?': the item's title and its opening sentences, in the minutes' order."""
+        top = scored[0].item.key
+        same_item = [s for s in scored if s.item.key == top]
+        if not self._supported(question, retrieval, same_item, typed=False):
+            return None
+        opening = [s for s in self._in_order(same_item) if s.sentence.text.endswith((".", "!", "?"))
+                   and len(s.sentence.text.split()) >= 6][:2]
+        if not opening:
+            return None
+        while len(opening) > 1 and sum(len(s.sentence.text.split()) for s in opening) > 45:
+            opening.pop()
+        item = same_item[0].item
+        lead = self.prompts.text("om_punktet", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+                                 punkt=item.item, titel=item.title)
+        body = "".join(self._group_text(opening)).strip()
+        return Answer(question, f"{lead} {body}", True, tuple(citations_for(opening, retrieval.meetings)),
+                      retrieved_items(retrieval))
+
     def _detail_absent(self, question: str, kind: QuestionKind, retrieval: Retrieval, ranked: list[Scored]) -> Answer:
         """The best item is about the question's subject but holds no sentence of the asked type."""
         answer = self.not_found(question, retrieval)
@@ -118,6 +156,28 @@ class ExtractiveAnswerer:
         text = self.prompts.text("detalje_mangler", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
                                  punkt=item.item, titel=item.title, hvad=asked)
         return replace(answer, answer=text + "\n" + answer.answer)
+
+    @staticmethod
+    def _other_meeting(question: str, scored: list[Scored]) -> bool:
+        """A question about another meeting than the one these minutes record: the next or first one unless the
+        best sentence speaks of it ('Næste møde afholdes …'), or one named by a date or month that is neither
+        this meeting's nor that of an earlier decision the item carries ('Beslutning … den 10-04-2013')."""
+        qualifier = other_meeting(question)
+        if qualifier and qualifier not in scored[0].sentence.text.lower():
+            return True
+        named = named_meeting(question)
+        if not named:
+            return False
+        day, month = named
+        item = scored[0].item
+        dates = [item.date] + [iso for s in scored if s.item.key == item.key
+                               for iso in [iso_date(s.sentence.section)] if iso]
+        if day is not None:
+            # a full date the item's text gives ("På mødet den 10. februar 2023 godkendte …") is spoken of
+            said = rf"\b{day}\.\s*{next(n for n, m in MONTHS.items() if m == month)}\b"
+            if any(re.search(said, s.sentence.text, re.I) for s in scored if s.item.key == item.key):
+                return False
+        return not any(int(d[5:7]) == month and (day is None or int(d[8:10]) == day) for d in dates if d)
 
     def _other_body_decided(self, question: str, scored: list[Scored]) -> bool:
         """'Hvad besluttede byrådet …' asked of another body's minutes: they hold its recommendation at most,
@@ -131,7 +191,9 @@ class ExtractiveAnswerer:
         body = named[0]
         # a municipality's council goes by either name
         synonyms = {body} | (COUNCIL if body in COUNCIL else set())
-        if any(w.startswith(b) or b.startswith(w) for b in synonyms for w in stems(scored[0].item.body) if len(w) >= 4):
+        # the issuing body is that body when one of its words is the named one or ends in it ("Økonomiudvalget"
+        # for "udvalget"); a mere shared beginning ("Kommune" and "kommunalbestyrelsen") is another body
+        if any(w == b or w.endswith(b) for b in synonyms for w in stems(scored[0].item.body) if len(w) >= 4):
             return False
         top = scored[0].item.key
         for entry in scored:
@@ -142,13 +204,19 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _lead_with_type(question: str, ranked: list[Scored]) -> list[Scored]:
-        """The first sentence answers the question: the best sentence with the asked type leads when one is close."""
+        """The first sentence answers the question: the best sentence with the asked type leads when one is close,
+        or when it shares a topic word with the question or stands right next to the best sentence (the date or
+        amount often sits in the sentence after the one naming the subject)."""
         if not ranked or answers_type(question, ranked[:1]):
             return ranked
-        typed = next((s for s in ranked if answers_type(question, [s])), None)
-        if typed is None or typed.score < ranked[0].score - 0.6:
-            return ranked
-        return [typed] + [s for s in ranked if s is not typed]
+        best = ranked[0]
+        topic = set(topic_terms(question))
+        for typed in (s for s in ranked if answers_type(question, [s])):
+            close = typed.score >= best.score - 0.6
+            shares = bool(typed.matched & topic)
+            if close or shares or adjacent(best, typed):
+                return [typed] + [s for s in ranked if s is not typed]
+        return ranked
 
     def _decided_on(self, question: str, retrieval: Retrieval, ranked: list[Scored]) -> Answer:
         """'Hvornår blev … besluttet?' with no date in the item: the meeting that treated it is the answer."""
@@ -167,6 +235,12 @@ class ExtractiveAnswerer:
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
         top = scored[0].item.key
         item_words = set().union(*(w for s, w in zip(scored, sentences, strict=True) if s.item.key == top))
+        # pairs of adjacent sentences of the top item, in document order: a compound's parts may stand apart
+        ordered = [w for s, w in sorted(((s, w) for s, w in zip(scored, sentences, strict=True) if s.item.key == top),
+                                        key=lambda p: (p[0].sentence.position, p[0].sentence.start))]
+        title = set(splitter.expand(stems(scored[0].item.title)))
+        item_words |= title
+        windows = [a | b | title for a, b in pairwise(ordered)] or [item_words]
         # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
         bodies = {t for record in self.index.meetings() for t in stems(record.body)}
         parties = party_letters(question)
@@ -178,7 +252,12 @@ class ExtractiveAnswerer:
             # "stemte" → "stem": an indexed word that is most of the term is the same word inflected
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
-            if present(term, item_words, splitter):
+            if present(term, item_words, splitter) or folded_present(term, item_words):
+                continue
+            if "-" in term and all(p in vocabulary for p in term.split("-") if p):
+                # "kulturkommune-aktiviteterne": its parts are the words that matter, and stems() gives them too
+                continue
+            if any(split_present(term, words) for words in windows):
                 continue
             parts = splitter.parts(term)
             # an unseen compound counts as covered only when its parts stand together somewhere
@@ -192,7 +271,7 @@ class ExtractiveAnswerer:
         parties = party_letters(question)
         terms = [t for t in topic_terms(question) if t not in self._body_words() and t not in parties]
         best = ranked[0]
-        if typed and not answers_type(question, ranked[:3]):
+        if typed and not answers_type(question, ranked[:1]):
             return False
         if not terms or best.item.exact:
             return True
@@ -200,15 +279,22 @@ class ExtractiveAnswerer:
         item_terms: set[str] = set(splitter.expand(stems(best.item.title)))
         for entry in ranked:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
-        covered = [t for t in terms if present(t, item_terms, splitter)]
+            # a section's heading names what it holds ("Økonomiske konsekvenser: Ingen")
+            item_terms.update(splitter.expand(stems(entry.sentence.section)))
+        covered = [t for t in terms if present(t, item_terms, splitter) or folded_present(t, item_terms)
+                   or (t not in self.index.lexical.vocabulary and split_present(t, item_terms))]
         # the question's subject is its rarest word: an item without it does not answer, whatever else it shares
         lexical = self.index.lexical
         # (nouns and names, not short verbs: "send", "start" say little about which item is meant)
         subjects = [t for t in terms if len(t) >= 6] or terms
         rarest = min(subjects, key=lambda t: (lexical.document_frequency(t), -len(t)))
-        if rarest not in covered and len(rarest) >= 4:
-            return False
         coverage = len(covered) / len(terms)
+        # ... unless the item holds all but one of three or more topic words (a synonym for the missing one:
+        # "kursus" for "undervisning"); a name the question gives must be there all the same
+        if rarest not in covered and len(rarest) >= 4 and not (len(terms) >= 3 and coverage >= 0.75):
+            return False
+        if any(t not in covered for t in names_in(question) if t in terms):
+            return False
         # a decision ("Godkendt.") rarely repeats its topic; the item's title does
         titled = bool(set(terms) & set(splitter.expand(stems(best.item.title))))
         evidence = bool(best.matched) or titled
@@ -242,6 +328,12 @@ class ExtractiveAnswerer:
                 chosen = sorted(decision, key=lambda s: s.sentence.start + s.sentence.position * 10**6)
             elif decision:
                 chosen = decision[:2]
+        elif kind.vote and VOTE_TEXT.search(best.sentence.text):
+            # a vote is written down over several lines ("For stemte 4 …", "Imod stemte 5 …", "Undlod …"): all
+            # of them, as they stand in the section
+            chosen = [s for s in same_item if s.sentence.section == best.sentence.section
+                      and s.sentence.chunk_id == best.sentence.chunk_id and VOTE_TEXT.search(s.sentence.text)][:4]
+            chosen.extend(self._continuation(chosen, same_item))
         elif kind.listing and self._list_block(question, best, same_item):
             chosen = self._list_block(question, best, same_item)
         else:
@@ -413,10 +505,49 @@ def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | 
     return "; ".join(notes) or None
 
 
+# an item treated behind closed doors: the minutes print its title and this note, nothing more
+CLOSED = re.compile(r"\b(lukket punkt|lukket sag|lukkede døre|fortrolig\w*)\b", re.I)
+
+
+def closed(same_item: list[Scored]) -> bool:
+    """The item holds only a closed-item note ('Lukket punkt', 'Behandlet for lukkede døre.')."""
+    words = sum(len(s.sentence.text.split()) for s in same_item)
+    return words < 15 and any(CLOSED.search(s.sentence.text) for s in same_item)
+
+
+def compound_head(term: str, word: str, vocabulary: set[str]) -> bool:
+    """``word`` is ``term`` + a linking -e-/-s-/-er- + a word of three letters or more ('vint' + 'er' + 'sæson');
+    a bare ending ('havne' → 'havner') is not a compound."""
+    if not word.startswith(term) or len(word) - len(term) < 3:
+        return False
+    rest = word[len(term):]
+    return any(rest.startswith(link) and len(rest) - len(link) >= 3 and rest[len(link):] in vocabulary
+               for link in ("", "e", "s", "er", "es"))
+
+
+def adjacent(first: Scored, second: Scored) -> bool:
+    """Two sentences of one chunk and section with nothing but a sentence break between them."""
+    a, b = sorted((first, second), key=lambda s: s.sentence.start)
+    return (a.sentence.chunk_id == b.sentence.chunk_id and a.sentence.section == b.sentence.section
+            and a is not b and not a.chunk.text[a.sentence.end : b.sentence.start].strip())
+
+
+NAME_WORD = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÆØÅ][a-zæøåé]{2,}")
+
+
+def names_in(question: str) -> list[str]:
+    """Stems of the capitalised words inside the question (names of people, places, bodies)."""
+    return [t for m in NAME_WORD.finditer(question.strip()) for t in stems(m.group(0))]
+
+
 def present(term: str, words: set[str], splitter) -> bool:
     """The term stands in ``words`` as itself, inflected (a short ending), or as a compound's parts; a word that
     merely begins like it ('havner' for 'havne…' subjects) is not it."""
     if term in words:
+        return True
+    vocabulary = getattr(splitter, "vocabulary", set())
+    if len(term) >= 4 and any(compound_head(term, w, vocabulary) for w in words):
+        # "vinter" in "vintersæsonen": the term begins a compound whose rest is a word of its own
         return True
     parts = splitter.parts(term)
     if parts and set(parts[:2]) <= words:
@@ -430,6 +561,39 @@ def present(term: str, words: set[str], splitter) -> bool:
     return any(len(term) >= 4 and ((w.startswith(term) and len(w) - len(term) <= 2)
                                    or (term.startswith(w) and len(w) >= 4 and len(term) - len(w) <= 2))
                for w in words)
+
+
+# Danish vowel shifts in inflection ("overrakt" / "overrækkes", "tog" / "tage" aside): compared without them
+VOWEL_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+
+
+def folded_present(term: str, words: set[str]) -> bool:
+    """The term stands in ``words`` inflected with a shifted vowel: same letters once æ/ø/å are folded, and at
+    most two letters of ending apart."""
+    if len(term) < 5:
+        return False
+    folded = term.translate(VOWEL_FOLD)
+    return any(len(w) >= 5 and abs(len(w) - len(term)) <= 2
+               and (w.translate(VOWEL_FOLD).startswith(folded) or folded.startswith(w.translate(VOWEL_FOLD)))
+               for w in words)
+
+
+def _part_in(part: str, words: set[str]) -> bool:
+    """A compound part stands as a word, begins one ("bus" in "buskørsel") or ends one ("hal" in "…hallen")."""
+    return any(w == part or w.startswith(part) or w.endswith(part) for w in words)
+
+
+def split_present(term: str, words: set[str]) -> bool:
+    """An unseen compound whose two parts both stand in ``words`` ("haltider" ~ "tider i …hallen"): cut at every
+    point, a linking -s/-e dropped from the first part; both parts at least three letters."""
+    if len(term) < 6 or not term.isalpha():
+        return False
+    for cut in range(3, len(term) - 2):
+        head, tail = term[:cut], term[cut:]
+        heads = {head} | ({head[:-1]} if head.endswith(("s", "e")) and len(head) > 3 else set())
+        if _part_in(tail, words) and any(_part_in(h, words) for h in heads):
+            return True
+    return False
 
 
 def citations_for(chosen: list[Scored], meetings: list[MeetingRecord] | tuple = ()) -> list[Citation]:

@@ -13,7 +13,7 @@ from index.store import StoredChunk
 # common Danish abbreviations and inside dates ("28. april"), amounts ("1.000") and "kl. 8".
 ABBREVIATIONS = {
     "bl.a", "f.eks", "fx", "jf", "ca", "kr", "mio", "mia", "nr", "pkt", "stk", "d", "dvs", "ift", "ifm", "mht",
-    "vedr", "evt", "inkl", "ekskl", "kl", "m.v", "mv", "m.fl", "tlf", "hhv", "iht", "osv", "pga", "sml", "st",
+    "vedr", "evt", "pr", "inkl", "ekskl", "kl", "m.v", "mv", "m.fl", "tlf", "hhv", "iht", "osv", "pga", "sml", "st",
 }
 UNIT_ABBREVIATIONS = {"kr", "mio", "mia", "stk", "m.v", "mv", "osv", "m.fl", "mfl"}
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9–\-\"»“(])|\n")

@@ -21,6 +21,8 @@ REQUIRED: dict[str, set[str]] = {
     "flere_moeder": {"antal"},
     "sagsnummer": {"moede", "punkt", "titel", "sag"},
     "detalje_mangler": {"moede", "punkt", "titel", "hvad"},
+    "besluttet_paa": {"moede", "punkt"},
+    "om_punktet": {"moede", "punkt", "titel"},
     "llm_fejl": set(),
     "llm_uden_kilder": set(),
     "flere_moeder_svar": {"moeder"},

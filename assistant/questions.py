@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.dates import MONTHS
 from index.lexical import stems
 
 ATTENDANCE = re.compile(
@@ -22,6 +23,8 @@ WHERE = re.compile(r"^\s*hvor\s+(ligger|er|holdes|afholdes|findes)\b", re.I)
 LIST = re.compile(r"^\s*(hvilke|hvad var de|hvad er de|nævn)\b", re.I)
 VOTE = re.compile(r"\b(stemte|stemt|stemme\w*|afstemning\w*|stemmeafgivning)\b", re.I)
 STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|stillede sig|reaktion\w*)\b", re.I)
+# "Hvad handler punkt 2.1 om?", "hvad gik sagen om kunstgræsbanen ud på?"
+ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$", re.I)
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
 REFERS_BACK = re.compile(
     r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|taksten|beslutningen|"
@@ -39,7 +42,7 @@ FRAMING = set(stems(
     "lavere lang lange længe kort korte hurtig hurtigt samlet samlede hele helt præcis præcist egentlig egentligt "
     "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle "
     "holdning holdningen mente mener syntes synes penge folk vi os år stemte stemt stemme stemmerne afstemning "
-    "afstemningen senest"
+    "afstemningen senest gang gange gik går gå nogen noget nogle"
 ))
 
 
@@ -56,6 +59,7 @@ class QuestionKind:
     listing: bool = False
     vote: bool = False
     stance: bool = False
+    about: bool = False
 
     @property
     def name(self) -> str:
@@ -78,6 +82,7 @@ def classify(question: str) -> QuestionKind:
         listing=bool(LIST.match(question)),
         vote=bool(VOTE.search(question)),
         stance=bool(STANCE.search(question)),
+        about=bool(ABOUT.search(question)),
     )
 
 
@@ -120,7 +125,8 @@ def party_letters(question: str) -> dict[str, str]:
     return found
 
 
-FOCUS = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|hvor meget|hvor store?)\s+(.+)", re.I)
+# "hvor mange af krisecenterets pladser": the counted thing comes after the owner it belongs to
+FOCUS = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|hvor meget|hvor store?)\s+(?:af\s+\w+\s+)?(.+)", re.I)
 
 
 def focus_term(question: str) -> str | None:
@@ -132,3 +138,26 @@ def focus_term(question: str) -> str | None:
         if term not in FRAMING and len(term) >= 3:
             return term
     return None
+
+
+# a meeting other than the one the minutes record: the next or first one, or one named by its date or month
+OTHER_MEETING = re.compile(r"\b(næste|kommende|første)\s+(?:\w+\s+)?(?:møde\w*|gang|generalforsamling\w*)\b", re.I)
+NAMED_MEETING = re.compile(
+    rf"\bpå\s+mødet\s+(?:den\s+(\d{{1,2}})\.\s*({'|'.join(MONTHS)})|i\s+({'|'.join(MONTHS)}))\b", re.I)
+
+
+def other_meeting(question: str) -> str | None:
+    """The qualifier of a meeting the question places outside the minutes at hand ('næste', 'første')."""
+    match = OTHER_MEETING.search(question)
+    return match.group(1).lower() if match else None
+
+
+def named_meeting(question: str) -> tuple[int | None, int] | None:
+    """(day, month) of 'på mødet den 8. april' / (None, month) of 'på mødet i juni'; not 'referatet fra mødet
+    den 10. februar', which this meeting may well have approved."""
+    match = NAMED_MEETING.search(question)
+    if not match:
+        return None
+    if match.group(2):
+        return int(match.group(1)), MONTHS[match.group(2).lower()]
+    return None, MONTHS[match.group(3).lower()]

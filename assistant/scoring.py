@@ -52,15 +52,27 @@ def _related(term: str, word: str) -> bool:
     return word.startswith(term) or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term))
 
 
+# numbers written as words ("de fire sundhedsklynger"); "en"/"et" are articles far more often than counts
+NUMBER_WORD = re.compile(r"^(to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+                         r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|hundrede|tusind)$")
+
+
 def _counts(focus: str, text: str) -> bool:
-    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål'."""
+    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål', 'fire klynger'."""
     tokens = text.lower().split()
     for index, token in enumerate(tokens):
         if stems(token) and stems(token)[0].startswith(focus):
             window = tokens[max(0, index - 3) : index + 4]
-            if any(QUANTITY.search(w) for w in window):
+            if any(QUANTITY.search(w) or NUMBER_WORD.match(w.strip(",.:;()")) for w in window):
                 return True
     return False
+
+
+def new_name(name: str, question: str) -> bool:
+    """A name the question does not already hold in part: 'Havnsted Sundhedshus' does not answer 'Hvem … i
+    Havnsted?', nor 'Foreningen Kystby Musikfestival' 'Hvem … på musikfestivalen?'."""
+    asked = set(stems(question))
+    return not any(w in asked for w in stems(name))
 
 
 def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> float:
@@ -83,7 +95,7 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
         bonus += 0.35 if AMOUNT_UNIT.search(text) else (0.1 if QUANTITY.search(text) else -0.2)
     if kind.when:
         bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
-    if kind.who and any(m.group(0) not in question for m in PERSON_NAME.finditer(text)):
+    if kind.who and any(new_name(m.group(0), question) for m in PERSON_NAME.finditer(text)):
         bonus += 0.25
     if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
         bonus += 0.3
@@ -103,7 +115,13 @@ def answers_type(question: str, top: list[Scored]) -> bool:
     texts = [s.sentence.text for s in top]
     if kind.attendance or kind.case:
         return True
+    if re.search(r"\bhvor mange (penge|kroner|mio|millioner|milliarder)\b", question, re.I):
+        return any(AMOUNT_UNIT.search(t) for t in texts)
     if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
+        # a count stands next to the counted thing ("9 indsigelser"), not anywhere in the sentence
+        focus = focus_term(question)
+        if focus and len(focus) >= 4:
+            return any(_counts(focus, t) for t in texts)
         return any(QUANTITY.search(t) for t in texts)
     if kind.vote and re.search(r"\b(stemte|stemt)\b", question, re.I):
         # "Hvem stemte imod …": a vote must be written down, not just the subject
@@ -117,7 +135,7 @@ def answers_type(question: str, top: list[Scored]) -> bool:
         return any(DANISH_DATE.search(t) or re.search(rf"\b({'|'.join(MONTHS)}|kl\.|uge \d|\d{{4}})\b", t, re.I)
                    for t in texts)
     if kind.who and not kind.decision:
-        return any(m.group(0) not in question for t in texts for m in PERSON_NAME.finditer(t))
+        return any(new_name(m.group(0), question) for t in texts for m in PERSON_NAME.finditer(t))
     return True
 
 
@@ -205,7 +223,8 @@ class SentenceScorer:
         for rank, item in enumerate(candidates):
             prior = 0.35 * (1.0 - rank / CANDIDATE_ITEMS) + (0.3 if item.exact else 0.0)
             chunks = self.index.item_chunks(item.meeting_id, item.item)
-            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text))))
+            # a sentence carries its section's heading: "Økonomiske konsekvenser: Ingen" answers what it costs
+            entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text + " " + sentence.section))))
                        for chunk in chunks for sentence in sentences_of(chunk) if len(sentence.text) >= 3]
             # a word in every sentence of the item (its own name) says little about which sentence answers
             spread = {t: sum(t in words for _, _, words in entries) for t in terms}
