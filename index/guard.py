@@ -24,22 +24,28 @@ log = logging.getLogger(__name__)
 # questions run at most REFERAT_MAX_CONCURRENT (16) at once, each making one call at a time; ingest and
 # health checks need a few more. Hung calls free their thread when the HTTP timeout below fires.
 WORKERS = 32
+# writes carry whole agenda items and stored files: an ingest under load may take far longer than a question's
+# bound, and giving up on a write that is still running only wastes it (ingest is all-or-nothing anyway)
+WRITE_METHODS = frozenset({"add", "upsert", "update", "delete"})
+WRITE_SECONDS = 120.0
 FULL_DISK_WORDS = ("disk is full", "no space left", "database or disk is full", "enospc")
 
 
 class Guard:
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, write_timeout: float | None = None) -> None:
         self.timeout = timeout
+        self.write_timeout = max(timeout, WRITE_SECONDS if write_timeout is None else write_timeout)
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="chroma")
         self.failing = False  # the log says when Chroma stops answering and when it is back, once each
 
     def call(self, function: Callable, *args: Any, **kwargs: Any) -> Any:
+        bound = self.write_timeout if getattr(function, "__name__", "") in WRITE_METHODS else self.timeout
         future = self._pool.submit(function, *args, **kwargs)
         try:
-            result = future.result(timeout=self.timeout)
+            result = future.result(timeout=bound)
         except FutureTimeout:
             future.cancel()  # still queued behind hung calls: never run it
-            raise self._failed(StoreUnavailable(f"Chroma svarede ikke inden for {self.timeout:g} s")) from None
+            raise self._failed(StoreUnavailable(f"Chroma svarede ikke inden for {bound:g} s")) from None
         except EngineError as exc:
             raise self._failed(exc) from None
         except Exception as exc:

@@ -102,7 +102,7 @@ def open_client(data_dir: Path, host: str | None, port: int, guard: Guard):
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if host:
             client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
-            bound_http_client(client, guard.timeout)
+            bound_http_client(client, guard.write_timeout)
             return client
         data_dir.mkdir(parents=True, exist_ok=True)
         path = str(data_dir / "chroma")

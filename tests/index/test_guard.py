@@ -28,6 +28,21 @@ def test_a_hung_call_is_given_up_after_the_timeout():
     assert guard.call(lambda: "svar") == "svar"  # the pool is usable again
 
 
+def test_a_write_may_take_longer_than_a_question_but_is_bounded_too():
+    guard = Guard(timeout=0.2, write_timeout=1.0)
+
+    def upsert(seconds: float) -> str:  # named as the collection method it stands for
+        time.sleep(seconds)
+        return "gemt"
+
+    assert guard.call(upsert, 0.5) == "gemt"  # a large item or stored file under load
+    with pytest.raises(StoreUnavailable) as failure:
+        guard.call(upsert, 3)
+    assert "1 s" in failure.value.cause
+    with pytest.raises(StoreUnavailable):
+        guard.call(time.sleep, 0.5)  # a read keeps the question's bound
+
+
 def test_calls_queued_behind_hung_ones_also_end_within_the_bound():
     guard = Guard(timeout=0.3)
     release = threading.Event()

@@ -259,7 +259,7 @@ def test_meeting_list_shows_signers_and_warnings(monkeypatch: pytest.MonkeyPatch
     record = MeetingRecord("m", "a.pdf", "s", "Udvalget", "2024-03-12", 5, 3, 6, "e5", 1,
                            warnings=json.dumps(["a.pdf: side 2 kunne ikke læses og er sprunget over"]),
                            signatures=json.dumps([{"name": "Karen Holm", "date": "2024-03-14", "role": "Formand"}]))
-    monkeypatch.setattr(cli, "_index", lambda: SimpleNamespace(meetings=lambda: [record]))
+    monkeypatch.setattr(cli, "_index", lambda: SimpleNamespace(meetings=lambda: [record], maybe_refresh=lambda: None))
     assert cli.cmd_list(SimpleNamespace()) == 0
     out = capsys.readouterr().out
     assert "underskrevet af Karen Holm (Formand) den 2024-03-14" in out
