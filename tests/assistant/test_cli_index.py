@@ -90,9 +90,9 @@ def test_ingest_exit_code_and_message_for_bad_file(tmp_path: Path):
 JUNE_PDF = "kkr-nordjylland-2023-06-23.pdf"
 
 
-@pytest.mark.parametrize("kill_at", [f"indlejrer {JUNE_PDF}", f"gemmer {JUNE_PDF}"],
-                         ids=["under-indlejring", "under-skrivning"])
-def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path, kill_at: str):
+def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path):
+    """Killed while the June file is embedded, then killed again while its chunks are written: each time the
+    previous index answers as before and nothing of the June file shows; a third run completes it."""
     data = tmp_path / "data"
     assert cli(data, "ingest", str(FIXTURES / "odsherred-byraad-2023-03-28.txt")).returncode == 0
     question = "Hvor stor var anlægsbevillingen til Asnæs Svømmehal?"
@@ -104,23 +104,24 @@ def test_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path, kill_
     # the vector cache off: the June file must really be embedding when the kill lands
     env = {**os.environ, "REFERAT_DATA_DIR": str(data), "HF_HUB_DISABLE_PROGRESS_BARS": "1",
            "REFERAT_VECTOR_CACHE": "false"}
-    # files go in name order: the June PDF is killed while its chunks are written, after vejle.html committed
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", "--verbose", str(batch)],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
-    seen = []
-    for line in process.stderr:
-        seen.append(line.strip())
-        if line.startswith(kill_at):
-            process.send_signal(signal.SIGKILL)
-            break
-    process.wait(timeout=120)
-    assert process.returncode == -signal.SIGKILL, seen
-    listing = cli(data, "list").stdout
-    assert "2022-vejle-teknik.html" in listing and "2023-06-23" not in listing
-    after = json.loads(cli(data, "ask", question, "--json").stdout)
-    assert after["answer"] == before["answer"]
-    assert [c["quote"] for c in after["citations"]] == [c["quote"] for c in before["citations"]]
-    assert "4,2 mio. kr." in after["answer"]
+    # files go in name order: vejle.html is committed before the June PDF is reached
+    for kill_at in (f"indlejrer {JUNE_PDF}", f"gemmer {JUNE_PDF}"):
+        process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", "--verbose", str(batch)],
+                                   stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+        seen = []
+        for line in process.stderr:
+            seen.append(line.strip())
+            if line.startswith(kill_at):
+                process.send_signal(signal.SIGKILL)
+                break
+        process.wait(timeout=120)
+        assert process.returncode == -signal.SIGKILL, seen
+        listing = cli(data, "list").stdout
+        assert "2022-vejle-teknik.html" in listing and "2023-06-23" not in listing, kill_at
+        after = json.loads(cli(data, "ask", question, "--json").stdout)
+        assert after["answer"] == before["answer"]
+        assert [c["quote"] for c in after["citations"]] == [c["quote"] for c in before["citations"]]
+        assert "4,2 mio. kr." in after["answer"]
     rerun = cli(data, "ingest", str(batch))
     assert rerun.returncode == 0, rerun.stderr
     assert "1 ny, 1 uændret" in rerun.stdout
