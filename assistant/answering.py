@@ -21,9 +21,10 @@ from assistant.questions import (
     party_letters,
     topic_terms,
 )
-from assistant.retrieval import Retrieval
+from assistant.retrieval import Retrieval, retrieved_items
 from assistant.scoring import CONTINUES, LIST_LINE, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
-from assistant.types import Answer, Citation, RetrievedItem
+from assistant.types import Answer, Citation
+from assistant.wording import danish_date, meeting_phrase
 from index.catalog import MinutesIndex
 from index.dates import MONTHS, iso_date
 from index.lexical import stems
@@ -43,26 +44,6 @@ ASKED_DETAIL = (
 )
 DECIDED = re.compile(r"\b(besluttet|besluttede|vedtaget|vedtog|godkendt|godkendte|tiltrådt|tiltrådte|behandlet|"
                      r"behandlede|bevilget|bevilgede|vedtaget)\b", re.I)
-
-
-def danish_date(iso: str) -> str:
-    if not iso:
-        return "uden dato"
-    year, month, day = (int(p) for p in iso.split("-"))
-    name = next(n for n, m in MONTHS.items() if m == month)
-    return f"{day}. {name} {year}"
-
-
-def genitive(body: str) -> str:
-    return body + ("'" if body.endswith(("s", "x", "z")) else "s")
-
-
-def retrieved_items(retrieval: Retrieval) -> tuple[RetrievedItem, ...]:
-    return tuple(
-        RetrievedItem(item=i.item, case=i.cases[0] if i.cases else None, meeting=i.body, date=i.date,
-                      source=i.source, score=i.score, title=i.title, meeting_id=i.meeting_id)
-        for i in retrieval.items
-    )
 
 
 class ExtractiveAnswerer:
@@ -142,7 +123,7 @@ class ExtractiveAnswerer:
         while len(opening) > 1 and sum(len(s.sentence.text.split()) for s in opening) > 45:
             opening.pop()
         item = same_item[0].item
-        lead = self.prompts.text("om_punktet", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+        lead = self.prompts.text("om_punktet", moede=meeting_phrase(item.body, item.date),
                                  punkt=item.item, titel=item.title)
         body = "".join(self._group_text(opening)).strip()
         return Answer(question, f"{lead} {body}", True, tuple(citations_for(opening, retrieval.meetings)),
@@ -153,7 +134,7 @@ class ExtractiveAnswerer:
         answer = self.not_found(question, retrieval)
         item = ranked[0].item
         asked = next((text for field, text in ASKED_DETAIL if getattr(kind, field)), "det, der spørges om")
-        text = self.prompts.text("detalje_mangler", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+        text = self.prompts.text("detalje_mangler", moede=meeting_phrase(item.body, item.date),
                                  punkt=item.item, titel=item.title, hvad=asked)
         return replace(answer, answer=text + "\n" + answer.answer)
 
@@ -223,7 +204,7 @@ class ExtractiveAnswerer:
         decision = QuestionKind(False, True, False, False, False, False, False, False)
         answer = self._compose(question, decision, retrieval, ranked)
         item = ranked[0].item
-        lead = self.prompts.text("besluttet_paa", moede=f"{genitive(item.body)} møde {danish_date(item.date)}",
+        lead = self.prompts.text("besluttet_paa", moede=meeting_phrase(item.body, item.date),
                                  punkt=item.item)
         return replace(answer, answer=f"{lead} {answer.answer}")
 
@@ -349,7 +330,7 @@ class ExtractiveAnswerer:
         item = best.item
         body = "".join(self._group_text(chosen)).strip()
         framing = self.prompts.text(
-            "ramme", moede=f"{genitive(item.body)} møde {danish_date(item.date)}", punkt=item.item,
+            "ramme", moede=meeting_phrase(item.body, item.date), punkt=item.item,
             afsnit=citations[0].section,
         )
         return Answer(question, f"{framing} {body}", True, tuple(citations), retrieved_items(retrieval))
@@ -450,7 +431,7 @@ class ExtractiveAnswerer:
     def _attendance_of(self, question: str, record, chunk: StoredChunk,
                        everyone: list[attendance.Person]) -> tuple[str, list[Citation]]:
         role, chosen, narrowed = attendance.select(question, everyone)
-        moede = f"{genitive(record.body)} møde {danish_date(record.date)}"
+        moede = meeting_phrase(record.body, record.date)
         where = f" fra {narrowed}" if narrowed else ""
         if not chosen:
             return self.prompts.text("ingen_deltagere", moede=moede, rolle=attendance.ROLE_LABELS[role],
@@ -481,7 +462,7 @@ class ExtractiveAnswerer:
         chunk = next(c for c in chunks if c.id == first.chunk_id)
         entry = Scored(first, item, 1.0, frozenset(), chunk)
         text = self.prompts.text(
-            "sagsnummer", moede=f"{genitive(item.body)} møde {danish_date(item.date)}", punkt=item.item,
+            "sagsnummer", moede=meeting_phrase(item.body, item.date), punkt=item.item,
             titel=item.title, sag=", ".join(item.cases),
         )
         return Answer(question, text, True, tuple(citations_for([entry], retrieval.meetings)),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from assistant.wording import danish_date
 from index.lexical import stems
 from index.types import PARTICIPANTS_ITEM
 
@@ -186,8 +187,6 @@ def note_ambiguity(answer, retrieval, prompts):
     cited = {c.meeting_id for c in answer.citations}
     if len(cited) > 1:  # the answer already goes through the meetings (a case history)
         return answer
-    from assistant.answering import danish_date  # answering imports this module
-
     names = "; ".join(f"{r.body} {danish_date(r.date)}" for r in meetings)
     return replace(answer, answer=answer.answer + "\n" + prompts.text("flere_moeder_svar", moeder=names))
 

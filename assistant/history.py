@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from assistant.prompts import PromptBook
 from assistant.questions import topic_terms
-from assistant.retrieval import ItemHit, Retrieval
-from assistant.types import Answer, Citation, RetrievedItem
+from assistant.retrieval import ItemHit, Retrieval, retrieved_items
+from assistant.types import Answer, Citation
+from assistant.wording import meeting_phrase
 from index.cases import Treatment, case_history, case_keys
-from index.dates import MONTHS
 from index.lexical import stems
 
 LATEST = re.compile(r"\b(seneste|senest|til sidst|nyeste|sidste nyt|status (?:på|for))\b", re.I)
@@ -62,20 +62,8 @@ def classify_history(question: str, years: list[str]) -> HistoryQuestion:
     )
 
 
-def _danish_date(iso: str) -> str:
-    if not iso:
-        return "uden dato"
-    year, month, day = (int(p) for p in iso.split("-"))
-    name = next(n for n, m in MONTHS.items() if m == month)
-    return f"{day}. {name} {year}"
-
-
-def _genitive(body: str) -> str:
-    return body + ("'" if body.endswith(("s", "x", "z")) else "s")
-
-
 def _meeting(t: Treatment) -> str:
-    return f"{_genitive(t.body)} møde {_danish_date(t.date)}"
+    return meeting_phrase(t.body, t.date)
 
 
 def _quote(t: Treatment) -> str:
@@ -209,10 +197,5 @@ def _answer(question: str, text: str, shown: list[Treatment], retrieval: Retriev
                  meeting_id=t.meeting_id)
         for t in shown if t.decision is not None
     )
-    retrieved = tuple(
-        RetrievedItem(item=i.item, case=i.cases[0] if i.cases else None, meeting=i.body, date=i.date,
-                      source=i.source, score=i.score, title=i.title, meeting_id=i.meeting_id)
-        for i in retrieval.items
-    )
-    return Answer(question, text, bool(citations), citations, retrieved)
+    return Answer(question, text, bool(citations), citations, retrieved_items(retrieval))
 

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assistant.answering import ExtractiveAnswerer, citations_for, retrieved_items
+from assistant.answering import ExtractiveAnswerer, citations_for
 from assistant.config import Settings
 from assistant.prompts import CANNOT_ANSWER, PromptBook
-from assistant.retrieval import Retrieval
+from assistant.retrieval import Retrieval, retrieved_items
 from assistant.scoring import Scored
 from assistant.types import Answer, Citation
 from index.types import PARTICIPANTS_ITEM

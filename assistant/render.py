@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 from urllib.parse import quote as url_quote
 
-from assistant.answering import danish_date
 from assistant.passages import sections_of
 from assistant.types import Answer, Citation
+from assistant.wording import danish_date
 from index.catalog import MinutesIndex
 from index.errors import StoreUnavailable
 from index.types import PARTICIPANTS_ITEM

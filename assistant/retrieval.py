@@ -9,6 +9,7 @@ from assistant.archive import BoilerplateTitles, ambiguous_meetings, prefer_year
 from assistant.meetings import resolve
 from assistant.questions import ATTENDANCE
 from assistant.scope import Scope
+from assistant.types import RetrievedItem
 from index.access import may_see, visible_levels
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS, NUMERIC_DATE
@@ -257,4 +258,13 @@ def _item_hit(meeting_id: str, item: str, group: list[ChunkHit], score: float, e
         cases=tuple(c for c in meta.get("cases", "").split("|") if c), body=meta.get("body", ""),
         date=meta.get("date", ""), source=meta.get("source", ""), score=round(score, 4), chunks=tuple(group),
         exact=exact,
+    )
+
+
+def retrieved_items(retrieval: Retrieval) -> tuple[RetrievedItem, ...]:
+    """The items retrieval ranked, as an answer lists them under 'retrieved'."""
+    return tuple(
+        RetrievedItem(item=i.item, case=i.cases[0] if i.cases else None, meeting=i.body, date=i.date,
+                      source=i.source, score=i.score, title=i.title, meeting_id=i.meeting_id)
+        for i in retrieval.items
     )

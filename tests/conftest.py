@@ -82,6 +82,16 @@ def two_meetings(tmp_path_factory, embedder):
     return Assistant(Settings(data_dir=root / "data"), index=index)
 
 
+def write_texts(folder: Path, texts: dict[str, str]) -> list[Path]:
+    """Minutes written as text files (name → text) into ``folder``, in the given order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    return paths
+
+
 def long_minutes_pdf(directory: Path, items: int = 40) -> Path:
     """A long minutes PDF (many agenda items) whose ingest takes several seconds of embedding.
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import write_texts
+
 BODY = "Teknik- og Miljøudvalget"
 CYKELSTI = ("Cykelsti langs Møllevej", "Sagsnr.: 23-004711")
 LOKALPLAN = ("Lokalplan 312 for boliger ved Åparken", "Sagsnr.: 24-000312")
@@ -54,11 +56,7 @@ def written(folder: Path) -> list[Path]:
              "Byrådet vedtog anlægsbevillingen på 4,2 mio. kr. til cykelstien."),
         ]),
     }
-    paths = []
-    for name, text in meetings.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        paths.append(folder / name)
-    return paths
+    return write_texts(folder, meetings)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.cases import case_history, case_keys, normalise_case
-from tests.conftest import SHARED
+from tests.conftest import SHARED, write_texts
 
 ACADRE_PDF = SHARED / "minutes" / "real" / "syddjurs-puk-2013-06-20-referat.pdf"
 GENERATED_SEED, GENERATED_MEETINGS, GENERATED_CASE = 2208, 3, "SAG-2019-00127"
@@ -77,11 +77,7 @@ def _written_meetings(folder: Path) -> list[Path]:
             ("Lokalplan 1221, orientering om klager", None, "Orienteringen blev taget til efterretning."),
         ]),
     }
-    paths = []
-    for name, text in meetings.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        paths.append(folder / name)
-    return paths
+    return write_texts(folder, meetings)
 
 
 @pytest.fixture(scope="module")
