@@ -107,8 +107,7 @@ class Embedder:
 
             logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
             model = SentenceTransformer(resolve_model(self.name, self.cache), device="cpu")
-            if self.precision == "auto":
-                self.precision = "bf16" if native_bf16() else "fp32"
+            self._passage_precision()
             prompts = getattr(model, "prompts", {}) or {}
             self._query_prompt = "query" if prompts.get("query") else None
             self._passage_prompt = "passage" if prompts.get("passage") else None
@@ -138,6 +137,7 @@ class Embedder:
         return len(self._loaded().tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def _passage_precision(self) -> str:
+        """'auto' decided once (from /proc/cpuinfo, no PyTorch): the model's autocast and the cache file agree."""
         if self.precision == "auto":
             self.precision = "bf16" if native_bf16() else "fp32"
         return self.precision
