@@ -1,11 +1,10 @@
-"""The web app: the Gradio chat at /, the compact widget at /widget/, the JSON API at /api, docs at /docs."""
+"""The chat pages: the Gradio chat at / and the compact widget at /widget/ (the server is assistant/server.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
 import os
-from functools import lru_cache
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -13,22 +12,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.api import (
-    api_router,
-    install_body_limit,
-    install_error_handlers,
-    install_offline_docs,
-    install_security_headers,
-    install_trailing_slashes,
-    source_router,
-)
 from assistant.config import Settings, get_settings
 from assistant.gradio_da import DANISH, HEAD
-from assistant.health import health_router
-from assistant.login import install_login
 from assistant.render import CONVERSATION_JS, CSS, WIDGET_CSS, conversation_html, text
-from assistant.roles import LOCAL, AccessPolicy, Viewer, audit, enable_audit_log
+from assistant.roles import LOCAL, AccessPolicy, Viewer, audit
 from assistant.scope import Scope, ScopeError
+from assistant.server import api_app, shared_assistant
 from assistant.service import Assistant
 from index.errors import EngineError, StoreUnavailable
 
@@ -325,25 +314,8 @@ def staff_area(assistant: Assistant, settings: Settings, meeting_filter: gr.Drop
                      show_progress="hidden", **PRIVATE)
 
 
-def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
-    settings = settings or get_settings()
-
-    @lru_cache(maxsize=1)
-    def get_assistant() -> Assistant:
-        return assistant or Assistant(settings)
-
-    api = FastAPI(title="referat", description="Spørg mødereferater – JSON-API", docs_url=None, redoc_url=None)
-    install_offline_docs(api)
-    install_error_handlers(api)
-    install_security_headers(api, settings)
-    install_body_limit(api, settings)
-    install_trailing_slashes(api)
-    policy = AccessPolicy(settings)
-    install_login(api, settings, policy)
-    api.include_router(api_router(get_assistant, settings, policy))
-    api.include_router(health_router(get_assistant))
-    api.include_router(source_router(get_assistant, policy))
-    shared = get_assistant()
+def mount_pages(api: FastAPI, settings: Settings, assistant: Assistant, policy: AccessPolicy) -> None:
+    """The chat at / and the compact widget at /widget/, on the app that serves the API."""
     common = {"footer_links": [], "ssr_mode": False, "theme": THEME, "css": CSS, "head": HEAD,
               "i18n": gr.I18n(en=DANISH, da=DANISH),
               # Gradio's own limit sits above ours, so an oversized file gets our Danish message, not its own
@@ -351,54 +323,21 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     if policy.configured:
         # every page event then carries the viewer (role|user) as Gradio's user name; None is Gradio's 401
         common["auth_dependency"] = lambda request: (v.label() if (v := policy.viewer(request)) else None)
-    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=True, policy=policy), path="/widget",
+    gr.mount_gradio_app(api, chat_blocks(assistant, settings, compact=True, policy=policy), path="/widget",
                         **{**common, "css": CSS + WIDGET_CSS})
-    gr.mount_gradio_app(api, chat_blocks(shared, settings, compact=False, policy=policy), path="/", **common)
+    gr.mount_gradio_app(api, chat_blocks(assistant, settings, compact=False, policy=policy), path="/", **common)
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    """API and pages in one app, all mounted before it starts (in-process servers of the tests)."""
+    settings = settings or get_settings()
+    get_assistant = shared_assistant(settings, assistant)
+    api, policy = api_app(settings, get_assistant)
+    mount_pages(api, settings, get_assistant(), policy)
     return api
 
 
-def ensure_sample(assistant: Assistant) -> None:
-    """`make run` on a fresh machine: index the bundled sample when the index is empty."""
-    from index.ingest import ingest_paths
+if __name__ == "__main__":  # `python app.py` is `referat serve`
+    from assistant.server import serve
 
-    if not assistant.index.meetings():
-        sample = Path(__file__).resolve().parent / "sample"
-        results = ingest_paths(assistant.index, sorted(sample.glob("*.pdf")))
-        print("Eksempelreferat indekseret: " + ", ".join(f"{Path(r.path).name} ({r.status})" for r in results))
-
-
-def serve(host: str | None = None, port: int | None = None, ingest_sample: bool = False) -> None:
-    import logging
-    import time
-
-    import uvicorn
-
-    # the server log says when Chroma stops and starts answering, and when a cache is rebuilt and why
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("index").setLevel(logging.INFO)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: a line per rebuild
-    settings = get_settings()
-    started = time.perf_counter()
-    assistant = Assistant(settings)
-    opened = time.perf_counter() - started
-    if ingest_sample:
-        try:
-            ensure_sample(assistant)
-        except EngineError as exc:
-            print(f"Eksempelreferatet blev ikke indekseret: {exc}", flush=True)
-    # the first question must not pay for loading the model: warm up once, before listening
-    warm = assistant.warm_up()
-    print(f"Indeks åbnet på {opened:.1f} s (heraf BM25 {assistant.index.lexical_seconds:.1f} s), "
-          f"model varmet op på {warm.get('model', 0):.1f} s, første søgning {warm['retrieval']:.2f} s"
-          .replace(".", ","), flush=True)
-    app = create_app(settings, assistant)
-    enable_audit_log()
-    host, port = host or settings.host, port or settings.port
-    print(f"referat kører på http://{host}:{port}/  (widget: /widget, API: /api/ask, dokumentation: /docs)")
-    # proxy_headers off: the peer address must stay the proxy's own, which REFERAT_TRUSTED_PROXIES is checked
-    # against (uvicorn would otherwise replace it with X-Forwarded-For from a local proxy)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
-
-
-if __name__ == "__main__":
     serve()

@@ -269,11 +269,26 @@ def source_router(get_assistant: Callable, policy: AccessPolicy) -> APIRouter:
         media = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
         return FileResponse(path, media_type=media, filename=record.source, content_disposition_type="inline")
 
+    @router.get("/sag/{case:path}", summary="En sags historik som side", tags=["sager"],
+                response_class=HTMLResponse)
+    async def case_page(case: str, viewer: Viewer = Depends(viewer_guard(policy, api=False))) -> HTMLResponse:  # noqa: B008
+        """The case view a citation card's case number opens: what `/api/sager/{case}` says, for a person."""
+        from assistant.case_page import case_page_html, missing_case_html
+        from index.cases import case_history
+
+        index = get_assistant().index
+        await asyncio.to_thread(index.maybe_refresh)
+        history = await asyncio.to_thread(case_history, index, case, clearance=viewer.clearance)
+        if not history.treatments:
+            return HTMLResponse(missing_case_html(case), status_code=404)
+        may_open = await asyncio.to_thread(openable, index, viewer)
+        return HTMLResponse(case_page_html(history, may_open))
+
     return router
 
 
 # paths the README documents; each also answers with a trailing slash
-SLASH_TOLERANT = ("/api/", "/kilde/", "/docs/", "/openapi.json/", "/healthz/", "/readyz/")
+SLASH_TOLERANT = ("/api/", "/kilde/", "/sag/", "/docs/", "/openapi.json/", "/healthz/", "/readyz/")
 
 
 def install_trailing_slashes(app: FastAPI) -> None:

@@ -271,9 +271,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import app
+    from assistant.server import serve
 
-    app.serve(args.host, args.port, ingest_sample=args.ingest_sample)
+    serve(args.host, args.port, ingest_sample=args.ingest_sample, pages=False if args.api_only else None)
     return 0
 
 
@@ -334,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="Adresse (standard REFERAT_HOST eller 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="Port (standard REFERAT_PORT eller 7860)")
     serve.add_argument("--ingest-sample", action="store_true", help="Indekser eksempelreferatet, hvis indekset er tomt")
+    serve.add_argument("--kun-api", dest="api_only", action="store_true",
+                       help="Kun JSON-API'et, uden chat og widget (lettere instans bag en load balancer)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, description="Seconds before the LLM is given up")
     host: str = Field("127.0.0.1", description="Address the web server binds to")
     port: int = Field(7860, description="Port the web server listens on")
+    pages: bool = Field(
+        True, description="Serve the chat and widget pages; off, an instance serves only the JSON API (no Gradio)",
+    )
     api_token: str | None = Field(None, description="Bearer token required by the JSON API when set (role admin)")
     api_tokens: str | None = Field(None, description="API tokens with a role each: 'token1=medarbejder,token2=medlem'")
     default_role: str | None = Field(

@@ -28,6 +28,11 @@ def source_link(citation: Citation) -> str:
     return f"/kilde/{url_quote(citation.meeting_id)}#page={citation.page}"
 
 
+def case_path(case: str) -> str:
+    """Where a case's history opens (a slash in `12/27845` is kept inside the one path segment)."""
+    return "/sag/" + url_quote(case.strip(), safe="")
+
+
 def full_decision(index: MinutesIndex, citation: Citation) -> str | None:
     if citation.item == PARTICIPANTS_ITEM or not citation.meeting_id:
         return None
@@ -41,7 +46,10 @@ def full_decision(index: MinutesIndex, citation: Citation) -> str | None:
 
 def card(index: MinutesIndex, citation: Citation, number: int, anchor: str = "") -> str:
     label = "deltagerlisten" if citation.item == PARTICIPANTS_ITEM else f"punkt {citation.item} – {citation.title}"
-    meta = " · ".join(p for p in (citation.case, citation.section, f"s. {citation.page}") if p)
+    meta = " · ".join(text(p) for p in (citation.section, f"s. {citation.page}") if p)
+    if citation.case:  # the case number opens the case's history across meetings
+        meta = (f'<a class="sag-link" href="{text(case_path(citation.case))}" target="_blank" '
+                f'rel="noopener noreferrer" title="Sagens historik">{text(citation.case)}</a> · {meta}')
     decision = full_decision(index, citation)
     decision_html = (
         f'<details class="beslutning"><summary>Vis hele beslutningen</summary>'
@@ -54,7 +62,7 @@ def card(index: MinutesIndex, citation: Citation, number: int, anchor: str = "")
         f'<div class="kilde-nr" aria-hidden="true">[{number}]</div>'
         f'<div class="kilde-moede">{text(citation.meeting)} · {text(danish_date(citation.date))}</div>'
         f'<div class="kilde-punkt">{text(label)}</div>'
-        f'<div class="kilde-meta">{text(meta)}</div>'
+        f'<div class="kilde-meta">{meta}</div>'
         f'<blockquote class="kilde-citat">{text(citation.quote)}</blockquote>'
         + (f'<div class="kilde-bemaerk">Bemærk: {text(citation.notice)}</div>' if citation.notice else "")
         + f'<div class="kilde-handlinger">'
@@ -279,6 +287,7 @@ details.kilder > summary { cursor: pointer; color: #1f5fa8; font-weight: 600; pa
 .kilde-moede { color: #4a5a6d; font-size: 13px; }
 .kilde-punkt { font-weight: 600; margin: 2px 0; }
 .kilde-meta { color: #33475b; font-size: 13px; }
+.sag-link { color: #1f5fa8; font-weight: 600; }
 .kilde-citat { margin: 6px 0; padding-left: 10px; border-left: 3px solid #c9d3df; white-space: pre-line; }
 .kilde-handlinger { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 4px 0; }
 .kilde-link { font-weight: 600; color: #1f5fa8; }

@@ -175,7 +175,7 @@ class SentenceVectors:
         if missing:
             # e5's symmetric use ('query: ' on both sides) keeps sentences on the question encoder, which needs
             # no PyTorch; passage vectors would load the ingest model on the question path
-            vectors = [self.embedder.embed_query(s.text) for s in missing]
+            vectors = list(self.embedder.embed_queries([s.text for s in missing]))
             known = dict(known or {})
             known.update({s.start: np.asarray(v, dtype=np.float32) for s, v in zip(missing, vectors, strict=True)})
             with self._lock:

@@ -97,7 +97,7 @@ def measure_server(data: Path, questions: list[str]) -> dict:
 
     server = AppServer(data, ingest_sample=False)
     started = time.perf_counter()
-    server.start()
+    server.start(pages=False)
     first = httpx.post(f"{server.base}/api/ask", json={"question": questions[0]}, timeout=120)
     first.raise_for_status()
     first_answer_s = time.perf_counter() - started
@@ -139,7 +139,7 @@ def cold_start(data: Path, question: str, rounds: int = 3) -> dict:
         times["cold_ask_s"].append(wall([sys.executable, "-m", "assistant.cli", "ask", "--json", question], env))
         server = AppServer(data, ingest_sample=False)
         started = time.perf_counter()
-        server.start(poll=0.05)
+        server.start(poll=0.05, pages=False)
         httpx.post(f"{server.base}/api/ask", json={"question": question}, timeout=120).raise_for_status()
         times["server_first_answer_s"].append(time.perf_counter() - started)
         server.stop()
@@ -319,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-encode-paths", action="store_true",
                         help="leave out the side-by-side comparison of passage encoders (slow)")
     parser.add_argument("--ocr-only", action="store_true", help="only OCR pages/s next to the model's encode rate")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only the cold-start ratios (CLI and server against the import of PyTorch), 5 rounds")
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes + ([args.meetings] if args.meetings else [])))
 
@@ -339,6 +341,14 @@ def main(argv: list[str] | None = None) -> int:
         greve = run_greve(args.greve, embedder)
         (ROOT / "bench" / "results-greve.json").write_text(json.dumps(greve, ensure_ascii=False, indent=2) + "\n")
         print_greve(greve)
+        return 0
+    if args.start_only:
+        data = WORK / f"data-{sizes[0]}"
+        if not data.is_dir():
+            run_size(sizes[0], embedder)
+        start = cold_start(data, "Hvad besluttede udvalget om budgettet?", rounds=5)
+        (ROOT / "bench" / "results-start.json").write_text(json.dumps(start, ensure_ascii=False, indent=2) + "\n")
+        print(json.dumps(start, ensure_ascii=False))
         return 0
     if args.ocr_only:
         encode = encode_rate(embedder, sample_texts, sample=160)

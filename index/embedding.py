@@ -11,6 +11,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -161,17 +162,19 @@ class Embedder:
             if not texts:
                 return np.zeros((0, 0), dtype=np.float32)
             return np.stack([known[i] for i in range(len(texts))]).astype(np.float32)
-        computed = self._encode_passages([texts[i] for i in missing])
-        if cache is not None:
-            cache.put([texts[i] for i in missing], computed)
+        # each batch is kept as soon as it is computed: an ingest that is interrupted (killed, engine away, disk
+        # full) leaves its finished batches in the cache, and the re-run embeds only the rest
+        computed = self._encode_passages([texts[i] for i in missing], done=cache.put if cache is not None else None)
         out = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
         out[missing] = computed
         for i, vector in known.items():
             out[i] = vector
         return out
 
-    def _encode_passages(self, texts: list[str]) -> np.ndarray:
-        """Encode in length-sorted batches, taking the lock per batch so a question never waits long."""
+    def _encode_passages(self, texts: list[str],
+                         done: Callable[[list[str], np.ndarray], None] | None = None) -> np.ndarray:
+        """Encode in length-sorted batches, taking the lock per batch so a question never waits long;
+        ``done`` gets each batch's texts and vectors as soon as they are computed."""
         model = self._loaded()
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
         out: np.ndarray | None = None
@@ -185,6 +188,8 @@ class Embedder:
             if out is None:
                 out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
             out[chosen] = vectors
+            if done is not None:
+                done([texts[i] for i in chosen], np.asarray(vectors, dtype=np.float32))
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def query_encoder(self):
@@ -218,3 +223,15 @@ class Embedder:
                 [text], prompt_name=self._query_prompt, normalize_embeddings=True,
                 convert_to_numpy=True, show_progress_bar=False,
             )[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Many texts on the question side at once (an answer's candidate sentences)."""
+        encoder = self.query_encoder()
+        if encoder is not None:
+            return encoder.embed_queries(texts)
+        model = self._loaded()
+        with self._lock, self._precision():
+            return model.encode(
+                texts, prompt_name=self._query_prompt, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False, batch_size=32,
+            )

@@ -146,3 +146,13 @@ class OnnxEmbedder:
         self._load()
         with self._lock:
             return self._encode([self._query_prompt + text])[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self._load()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chosen = order[start : start + self.batch_size]
+            with self._lock:
+                out[chosen] = self._encode([self._query_prompt + texts[i] for i in chosen])
+        return out

@@ -232,3 +232,14 @@ class QueryEncoder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.encode([self.layout.query_prompt + text])[0]
+
+    def embed_queries(self, texts: list[str], batch: int = 16) -> np.ndarray:
+        """Many texts on the question side (the sentences an answer is chosen from): batches of similar
+        length, since one run per sentence costs its overhead each time and padding is wasted work."""
+        prompted = [self.layout.query_prompt + t for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(prompted[i]))
+        out = np.zeros((len(texts), self.words.shape[1]), dtype=np.float32)
+        for start in range(0, len(order), batch):
+            chosen = order[start : start + batch]
+            out[chosen] = self.encode([prompted[i] for i in chosen])
+        return out

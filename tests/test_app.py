@@ -42,7 +42,9 @@ def server(tmp_path_factory):
     deadline = time.time() + 240
     while time.time() < deadline:
         try:
-            if httpx.get(f"{base}/api/meetings", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=2).json():
+            # the API answers first; the pages join once Gradio has loaded ("referat starter" until then)
+            if httpx.get(f"{base}/api/meetings", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=2).json() \
+                    and httpx.get(base + "/", timeout=2).status_code == 200:
                 break
         except (httpx.HTTPError, ValueError):
             pass
@@ -165,6 +167,20 @@ def test_chat_keeps_sources_with_each_answer(server, browser, tmp_path):
     assert href.endswith("#page=15")
     response = page.request.get(server + href.split("#")[0])
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    # the case number opens the case's history: its treatments, each decision verbatim with its page
+    with page.context.expect_page() as opened:
+        card.locator("a.sag-link").click()
+    history = opened.value
+    history.wait_for_load_state()
+    assert history.locator("h1").inner_text() == "Sag SAG-2023-01519"
+    # in these minutes most items carry the same case number: each is a treatment of that case
+    assert history.locator("li.behandling").count() == 10
+    treatment = history.locator("li.behandling", has_text="Punkt 2.5 – National klimapartnerskabsaftale")
+    assert "28. april 2023 · KKR Nordjylland" in treatment.locator("h2").inner_text()
+    assert "godkendte det reviderede oplæg" in treatment.locator(".kilde-citat").inner_text()
+    assert treatment.locator("a.kilde-link").get_attribute("href").endswith("#page=15")
+    assert_accessible(history, "/sag/")
+    history.close()
     # the sources collapse, and a marker opens them again and moves focus to its card
     first.locator("details.kilder > summary").click()
     assert not card.is_visible()
@@ -210,7 +226,7 @@ def test_keyboard_focus_is_visible(server, browser):
     page.close()
 
 
-def test_widget_compact_scoped_and_collapsible(server, browser):
+def test_widget_compact_scoped_and_collapsible(server, browser, tmp_path):
     page = open_page(browser, server, "/widget", 380, 640)  # redirected to /widget/
     assert page.url.endswith("/widget/")
     assert page.get_by_role("tab").count() == 0 and page.locator("#administration").count() == 0
@@ -226,7 +242,7 @@ def test_widget_compact_scoped_and_collapsible(server, browser):
     sources.locator("> summary").click()
     assert turn.locator(".kilde").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 380
-    page.screenshot(path=str(ROOT / "docs" / "widget.png"))
+    page.screenshot(path=str(Path(os.environ.get("REFERAT_SCREENSHOT_DIR", tmp_path)) / "widget.png"))
     assert_accessible(page, "/widget/")
     assert not foreign(page)
     page.close()

@@ -93,21 +93,31 @@ def test_ask_json_imports_neither_torch_nor_the_web_stack_and_answers_as_before(
     assert answers == torch_answers
 
 
-@pytest.mark.parametrize("command", [["list"], ["eval", str(EVAL_QUESTIONS), "--json"]])
-def test_list_and_eval_stay_light(sample_data, command):
-    assert heavy_modules(cli(command, sample_data).stderr) == set()
+@pytest.mark.parametrize("command", ["list", "eval"])
+def test_list_and_eval_stay_light(sample_data, command, tmp_path):
+    # eval imports the same modules for three questions as for all of them
+    few = tmp_path / "tre.questions.jsonl"
+    few.write_text("".join(EVAL_QUESTIONS.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
+    args = ["list"] if command == "list" else ["eval", str(few), "--json"]
+    done = cli(args, sample_data)
+    assert heavy_modules(done.stderr) == set()
+    if command == "eval":
+        assert json.loads(done.stdout)["questions"] == 3
 
 
 def test_server_answers_the_shared_questions_as_the_torch_path_did(sample_data, questions, torch_answers):
-    server = AppServer(sample_data, ingest_sample=False).start()
+    server = AppServer(sample_data, ingest_sample=False, api_only=True).start()
     try:
         served = [without_timings(httpx.post(f"{server.base}/api/ask", json={"question": q}, timeout=60).json())
                   for q in questions]
+        assert httpx.get(server.base + "/").status_code == 404
     finally:
         server.stop()
     assert served == torch_answers
     log = next(sample_data.parent.glob(f"server-{server.port}.log")).read_text(encoding="utf-8")
     assert re.search(r"Indeks åbnet på [\d,]+ s \(heraf BM25 [\d,]+ s\), model varmet op på [\d,]+ s", log)
+    # `serve --kun-api`: the JSON API alone, no chat pages
+    assert "kun med JSON-API'et" in log and "Chat-siderne" not in log
 
 
 def test_answers_equal_those_recorded_before_the_onnx_path(torch_answers):

@@ -204,7 +204,7 @@ def test_staff_upload_reports_each_bad_file(server: AppServer, tmp_path: Path):
 
 
 def test_server_killed_during_upload_loses_nothing(tmp_path: Path):
-    app = AppServer(tmp_path / "data", env={"REFERAT_API_TOKEN": TOKEN}).start()
+    app = AppServer(tmp_path / "data", env={"REFERAT_API_TOKEN": TOKEN}, api_only=True).start()
     before = ask(app, QUESTIONS[0])
     long = long_minutes_pdf(tmp_path)
 
@@ -215,13 +215,19 @@ def test_server_killed_during_upload_loses_nothing(tmp_path: Path):
 
     thread = threading.Thread(target=upload)
     thread.start()
-    time.sleep(3.0)  # the long file takes far longer than this to embed: the kill lands mid-ingest
+    log = app.data.parent / f"server-{app.port}.log"
+    deadline = time.time() + 120
+    while f"indlejrer {long.name}" not in log.read_text(encoding="utf-8") and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(2.0)  # embedding its chunks takes far longer than this: the kill lands mid-ingest
     app.kill()
     thread.join()
     app.start()
     assert ask(app, QUESTIONS[0]) == before
     meetings = [m["source"] for m in httpx.get(f"{app.base}/api/meetings", headers=app.headers).json()]
     assert meetings == ["kkr-nordjylland-2023-04-28.pdf"]
+    # the same file again: nothing of the killed ingest stands in its way (its finished batches of vectors
+    # were kept, so only the rest is embedded)
     again = httpx.post(f"{app.base}/api/meetings", headers=app.headers, timeout=600,
                        files={"files": (long.name, long.read_bytes(), "application/pdf")}).json()
     assert again[0]["status"] == "ny" and again[0]["items"] == 40

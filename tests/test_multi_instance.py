@@ -30,7 +30,7 @@ def chroma_server(tmp_path_factory):
 
 
 def instance(root: Path, name: str, chroma_port: int) -> AppServer:
-    return AppServer(root / name / "data", ingest_sample=False, env={
+    return AppServer(root / name / "data", ingest_sample=False, api_only=True, env={
         "REFERAT_CHROMA_HOST": "127.0.0.1", "REFERAT_CHROMA_PORT": str(chroma_port), "REFERAT_API_TOKEN": TOKEN})
 
 

@@ -73,6 +73,11 @@ def test_query_vectors_match_pytorch_fp32(encoder):
     assert got.dtype == np.float32
     assert float((expected * got).sum(axis=1).min()) >= 0.9999
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    # in batches (an answer's candidate sentences), padded: the same vectors, on both paths, in input order
+    sentences = minutes_lines()[:150]
+    alone = np.stack([encoder.embed_query(t) for t in sentences])
+    assert float((alone * encoder.embed_queries(sentences)).sum(axis=1).min()) >= 0.99999
+    assert float((alone * torch_fp32.embed_queries(sentences)).sum(axis=1).min()) >= 0.9999
 
 
 @pytest.mark.integration

@@ -36,6 +36,39 @@ def test_a_damaged_cache_file_is_set_aside_and_rebuilt(tmp_path: Path, caplog):
     assert list(cache.get(TEXTS)) == [0]
 
 
+class FailingModel:
+    """A stand-in model whose second batch fails (a kill, a full disk): deterministic vectors before that."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.fail_on: int | None = 2
+
+    def encode(self, texts, **_):
+        self.batches.append(list(texts))
+        if len(self.batches) == self.fail_on:
+            raise OSError("afbrudt")
+        return np.stack([np.full(4, len(t), dtype=np.float32) for t in texts])
+
+
+def test_an_interrupted_embedding_keeps_its_finished_batches(tmp_path: Path, monkeypatch):
+    embedder = Embedder("multilingual-e5-small", tmp_path, batch_size=2, vector_cache=tmp_path / "vectors")
+    model = FailingModel()
+    monkeypatch.setattr(embedder, "_loaded", lambda: model)
+    embedder._passage_prompt = "passage"  # set by a real load
+    texts = ["a", "bb", "ccc", "dddd", "eeeee"]
+    with pytest.raises(OSError):
+        embedder.embed_passages(texts)
+    first = model.batches[0]  # the shortest texts go first
+    assert first == ["a", "bb"]
+    kept = embedder._vector_cache().get(texts)
+    assert sorted(kept) == [0, 1] and kept[1].tolist() == [2.0] * 4
+    # the re-run sends only what was not finished to the model
+    model.batches, model.fail_on = [], None
+    vectors = embedder.embed_passages(texts)
+    assert model.batches == [["ccc", "dddd"], ["eeeee"]]
+    assert vectors[:, 0].tolist() == [1, 2, 3, 4, 5]
+
+
 @pytest.mark.integration
 def test_known_texts_come_from_the_cache_with_the_models_own_vectors(tmp_path: Path, monkeypatch):
     from assistant.config import Settings
@@ -46,7 +79,7 @@ def test_known_texts_come_from_the_cache_with_the_models_own_vectors(tmp_path: P
     expected = plain.embed_passages(TEXTS)
     assert np.allclose(cached.embed_passages(TEXTS[:2]), expected[:2], atol=1e-6)
 
-    def no_model(texts):
+    def no_model(texts, done=None):
         assert texts == [TEXTS[2]], "only the unknown text may reach the model"
         return plain.embed_passages(texts)
 

@@ -22,12 +22,14 @@ def free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, data: Path, env: dict[str, str] | None = None, ingest_sample: bool = True) -> None:
+    def __init__(self, data: Path, env: dict[str, str] | None = None, ingest_sample: bool = True,
+                 api_only: bool = False) -> None:
         self.data = data
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "REFERAT_DATA_DIR": str(data), "HF_HUB_DISABLE_PROGRESS_BARS": "1", **(env or {})}
         self.ingest_sample = ingest_sample
+        self.api_only = api_only  # `serve --kun-api`: no chat pages, no Gradio
         self.process: subprocess.Popen | None = None
 
     @property
@@ -35,17 +37,22 @@ class AppServer:
         token = self.env.get("REFERAT_API_TOKEN")
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def start(self, timeout: float = 240, poll: float = 0.5) -> AppServer:
+    def start(self, timeout: float = 240, poll: float = 0.5, pages: bool = True) -> AppServer:
+        """Wait for the API, and with ``pages`` also for the chat pages (which join a moment later)."""
         self.data.mkdir(parents=True, exist_ok=True)
         log = (self.data.parent / f"server-{self.port}.log").open("a")
         args = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(self.port)]
         if self.ingest_sample:
             args.append("--ingest-sample")
+        if self.api_only:
+            args.append("--kun-api")
+        pages = pages and not self.api_only
         self.process = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
-                if httpx.get(f"{self.base}/api/meetings", headers=self.headers, timeout=2).status_code == 200:
+                if httpx.get(f"{self.base}/api/meetings", headers=self.headers, timeout=2).status_code == 200 and (
+                        not pages or httpx.get(self.base + "/", headers=self.headers, timeout=2).status_code != 503):
                     return self
             except httpx.HTTPError:
                 pass
