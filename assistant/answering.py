@@ -10,6 +10,7 @@ from itertools import pairwise
 from assistant import participants as attendance
 from assistant.archive import note_ambiguity, other_subject, unnamed_place
 from assistant.history import answer_history
+from assistant.meetings import body_names
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
 from assistant.questions import (
@@ -222,8 +223,11 @@ class ExtractiveAnswerer:
         title = set(splitter.expand(stems(scored[0].item.title)))
         item_words |= title
         windows = [a | b | title for a, b in pairwise(ordered)] or [item_words]
-        # the issuing bodies ("Økonomiudvalget") are known words even where no chunk repeats them
-        bodies = {t for record in self.index.meetings() for t in stems(record.body)}
+        # the issuing bodies ("Økonomiudvalget") and their acronyms ("KTMU", "PTU") are known words even where
+        # no chunk repeats them
+        records = self.index.meetings()
+        bodies = {t for record in records for t in stems(record.body)}
+        bodies |= {a.lower() for record in records for a in body_names(record.body).acronyms}
         parties = party_letters(question)
         for term in topic_terms(question):
             if term in bodies or term in parties:
@@ -235,7 +239,7 @@ class ExtractiveAnswerer:
                 continue
             if present(term, item_words, splitter) or folded_present(term, item_words):
                 continue
-            if "-" in term and all(p in vocabulary for p in term.split("-") if p):
+            if "-" in term and all(p in vocabulary or p in bodies for p in term.split("-") if p):
                 # "kulturkommune-aktiviteterne": its parts are the words that matter, and stems() gives them too
                 continue
             if any(split_present(term, words) for words in windows):

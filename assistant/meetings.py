@@ -44,9 +44,10 @@ class BodyNames:
 
 @functools.lru_cache(maxsize=4096)
 def body_names(body: str) -> BodyNames:
-    # "Vejby Kommune, Teknik- og Miljøudvalget": the committee is the last part, the owner the first
-    own = body.split(",")[-1]
-    words = [w for w in re.split(r"[\s\-/]+", own) if w]
+    # "Vejby Kommune, Teknik- og Miljøudvalget": the committee is the last part, the owner the first; a comma
+    # after a hyphen enumerates ("Klima-, Teknik- og Miljøudvalget" is one name, KTMU)
+    own = re.split(r"(?<!-),", body)[-1]
+    words = [w for w in re.split(r"[\s\-/,]+", own) if w]
     acronyms = {w for w in WORD.findall(body) if len(w) >= 2 and w.isupper()}
     content = [w for w in words if w.lower() not in CONNECTORS]
     lowered = [w.lower() for w in content]

@@ -42,8 +42,11 @@ FRAMING = set(stems(
     "lavere lang lange længe kort korte hurtig hurtigt samlet samlede hele helt præcis præcist egentlig egentligt "
     "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle "
     "holdning holdningen mente mener syntes synes penge folk vi os år stemte stemt stemme stemmerne afstemning "
-    "afstemningen senest gang gange gik går gå nogen noget nogle"
+    "afstemningen stemmetal stemmetallet stemmetallene stemmefordeling stemmefordelingen "
+    "senest gang gange gik går gå nogen noget nogle"
 ))
+# a date written with digits ("18/8-2022", "14.3.2023") names a meeting, not a topic
+NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def topic_terms(question: str) -> list[str]:
     """Stemmed words of the question that name its topic."""
     seen: list[str] = []
     for term in stems(question):
-        if term not in FRAMING and len(term) >= 3 and term not in seen:
+        if term not in FRAMING and len(term) >= 3 and term not in seen and not NUMERIC_DATE.match(term):
             seen.append(term)
     return seen
 

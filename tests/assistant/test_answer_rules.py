@@ -143,3 +143,16 @@ def test_minutes_from_an_earlier_meeting_and_a_date_the_item_gives_are_not_anoth
     assert named_meeting("Blev referatet fra mødet den 10. februar godkendt?") is None
     assert not other("hvad godkendte udvalget på mødet den 10. februar",
                      [scored("På mødet den 10. februar 2024 godkendte udvalget planen.")])
+
+
+@pytest.mark.parametrize(("question", "left_out", "kept"), [
+    # a date in digits names the meeting, and "stemmetallet" the kind of answer: neither is the topic
+    ("Hvad anbefalede udvalget om borgerinddragelse 14/3-2023?", "14/3-2023", "borgerinddrag"),
+    ("Hvad blev stemmetallet om skolestrukturen 3.10.2022?", "3.10.2022", "skolestruktur"),
+    ("Hvad blev stemmetallet om skolestrukturen 3.10.2022?", "stemmetal", "skolestruktur"),
+])
+def test_topic_terms_leave_dates_and_answer_kinds_out(question, left_out, kept):
+    from assistant.questions import topic_terms
+
+    terms = topic_terms(question)
+    assert left_out not in terms and kept in terms

@@ -23,6 +23,8 @@ RECORDS = [record(b, d) for b in BODIES for d in ("2023-03-14", "2024-03-12", "2
 @pytest.mark.parametrize(("body", "acronym"), [
     ("Teknik- og Miljøudvalget", "TMU"), ("Børne- og Skoleudvalget", "BSU"), ("Økonomiudvalget", "ØU"),
     ("Vejby Kommune, Teknik- og Miljøudvalget", "TMU"), ("KKR Nordjylland", "KKR"),
+    # a comma after a hyphen enumerates within one name
+    ("Klima-, Teknik- og Miljøudvalget", "KTMU"), ("Sundheds-, Ældre- og Omsorgsudvalget", "SÆOU"),
 ])
 def test_acronyms_come_from_the_name(body, acronym):
     assert acronym in body_names(body).acronyms
