@@ -130,17 +130,20 @@ class OnnxEmbedder:
         pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
+    def _batched(self, texts: list[str], side: str) -> np.ndarray:
         self._load()
+        prompt = self._query_prompt if side == "query" else self._passage_prompt
         # similar lengths in one batch: padding is wasted work
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), 384), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             chosen = order[start : start + self.batch_size]
             with self._lock:
-                vectors = self._encode([self._passage_prompt + texts[i] for i in chosen])
-            out[chosen] = vectors
+                out[chosen] = self._encode([prompt + texts[i] for i in chosen])
         return out
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._batched(texts, "passage")
 
     def embed_query(self, text: str) -> np.ndarray:
         self._load()
@@ -148,11 +151,4 @@ class OnnxEmbedder:
             return self._encode([self._query_prompt + text])[0]
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        self._load()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            chosen = order[start : start + self.batch_size]
-            with self._lock:
-                out[chosen] = self._encode([self._query_prompt + texts[i] for i in chosen])
-        return out
+        return self._batched(texts, "query")
