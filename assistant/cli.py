@@ -321,8 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="Mål genfundne punkter, titler, organ, dato, sager, beslutninger mod mærkede referater")
     evaluate.add_argument("--split", choices=["dev", "test", "all"], default="all",
                           help="Spørgsmålsbankens halvdel (ud fra id'et)")
-    evaluate.add_argument("--scope", choices=["own", "all"], default="own",
-                          help="Bankspørgsmål: kun eget dokument (standard) eller alle bankens dokumenter")
+    evaluate.add_argument("--scope", choices=["own", "all", "archive"], default="own",
+                          help="Bankspørgsmål: kun eget dokument (standard), alle bankens dokumenter, eller hele "
+                               "det konfigurerede indeks (archive: et arkiv, der også rummer kilderne)")
     evaluate.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)

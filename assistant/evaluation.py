@@ -43,11 +43,11 @@ def source_path(question: dict, root: Path = PROJECT_ROOT) -> Path:
     return (root / question["source"]).resolve()
 
 
-def _ranking(retrieval: Retrieval, mode: str) -> list[str]:
+def _ranking(retrieval: Retrieval, mode: str) -> list[tuple[str, str]]:
+    """(meeting id, item number) in ranked order."""
     if mode == "hybrid":
-        return [i.item for i in retrieval.items]
-    keys = retrieval.dense_items if mode == "dense" else retrieval.lexical_items
-    return [item for _, item in keys]
+        return [i.key for i in retrieval.items]
+    return list(retrieval.dense_items if mode == "dense" else retrieval.lexical_items)
 
 
 def _sha256(path: Path) -> str:
@@ -74,17 +74,21 @@ def bank_assistant(paths: list[Path], data_dir: Path | None = None):
     return Assistant(settings, index), digests
 
 
-def _row(assistant, question: dict, mode: str, meeting: str | None) -> dict:
+def _row(assistant, question: dict, mode: str, meeting: str | None, gold_meeting: str | None = None) -> dict:
+    """One question's figures. ``meeting`` restricts the search to one meeting; ``gold_meeting`` (an archive
+    of many meetings, searched whole) says whose items are gold: item numbers alone repeat in every meeting."""
     started = time.perf_counter()
     retrieval = assistant.retrieve(question["question"], k=10, meeting=meeting)
     answer = assistant.extractive.answer(question["question"], retrieval)
     elapsed = (time.perf_counter() - started) * 1000
-    ranking = _ranking(retrieval, mode)
     gold = set(question.get("items", []))
-    rank = next((i + 1 for i, item in enumerate(ranking) if item in gold), None)
-    cited = {c.item for c in answer.citations}
+
+    def is_gold(meeting_id: str, item: str) -> bool:
+        return item in gold and (gold_meeting is None or meeting_id == gold_meeting)
+
+    rank = next((i + 1 for i, key in enumerate(_ranking(retrieval, mode)) if is_gold(*key)), None)
     keywords = all(k.lower() in answer.answer.lower() for k in question.get("answer_contains", []))
-    cites_gold = bool(cited & gold)
+    cites_gold = any(is_gold(c.meeting_id, c.item) for c in answer.citations)
     return {
         "id": question.get("id"), "kind": question.get("kind", ""), "layout": question.get("layout", ""),
         "answerable": question.get("answerable", True), "rank": rank, "found": answer.found,
@@ -137,13 +141,33 @@ def evaluate_files(paths: list[Path], split: str = "all", mode: str = "hybrid", 
 
             assistant = get_assistant()
         rows.extend(_row(assistant, q, mode, None) for q in plain)
-    if banked:
+    if banked and scope == "archive":
+        rows.extend(_archive_rows(banked, mode, assistant))
+    elif banked:
         sources = sorted({source_path(q) for q in banked})
         bank, digests = bank_assistant(sources)
         for question in banked:
             meeting = digests[str(source_path(question))] if scope == "own" else None
             rows.append(_row(bank, question, mode, meeting))
     return _report(rows, mode, split=split, scope=scope if banked else "index")
+
+
+def _archive_rows(banked: list[dict], mode: str, assistant=None) -> list[dict]:
+    """Bank questions asked of the configured index (an archive holding their sources among many other
+    meetings), the whole index searched; gold is the item of the question's own meeting."""
+    if assistant is None:
+        from assistant.service import get_assistant
+
+        assistant = get_assistant()
+    by_digest = {r.sha256: r.meeting_id for r in assistant.index.meetings()}
+    rows = []
+    for question in banked:
+        source = source_path(question)
+        meeting_id = by_digest.get(_sha256(source))
+        if meeting_id is None:
+            raise ValueError(f"{source.name} er ikke i indekset ({question.get('id')}); indekser arkivet først")
+        rows.append(_row(assistant, question, mode, None, gold_meeting=meeting_id))
+    return rows
 
 
 def _report(rows: list[dict], mode: str, split: str, scope: str) -> dict:

@@ -37,3 +37,36 @@ def test_bank_test_half_holds_its_figures(tmp_path, monkeypatch):
     assert test["abstained_ok"] >= 0.52
     assert test["answerable_refused"] <= 0.20
     assert test["median_words"] <= 60
+
+
+@pytest.mark.integration
+def test_archive_scope_counts_only_the_item_of_the_questions_own_meeting(assistant_over, tmp_path):
+    """Searched as one archive, item "1" exists in every meeting: gold is item 1 of the question's meeting."""
+    import json
+
+    from tests.conftest import write_texts
+
+    def minutes(body: str, date: str, topic: str, decision: str) -> str:
+        return (f"{body}\nReferat fra mødet den {date}\n\n1. {topic}\nSagsfremstilling\n"
+                f"Forvaltningen har beskrevet {topic.lower()}.\nBeslutning\n{decision}\n")
+
+    first, second = write_texts(tmp_path / "arkiv", {
+        "a-tmu.txt": minutes("Teknik- og Miljøudvalget", "5. marts 2024", "Vejbelysning på Strandvej",
+                             "Udvalget godkendte 12 nye lygtepæle."),
+        "b-kfu.txt": minutes("Kultur- og Fritidsudvalget", "9. april 2024", "Tilskud til spejderhytten",
+                             "Udvalget bevilgede 40.000 kr. til spejderhytten."),
+    })
+    assistant = assistant_over([first, second])
+    bank = tmp_path / "arkiv.questions.jsonl"
+    questions = [
+        {"id": "arkiv-1", "question": "Hvor meget fik spejderhytten i tilskud?", "source": str(second),
+         "items": ["1"], "answer_contains": ["40.000 kr."], "answerable": True, "kind": "amount"},
+        # the right item number, but of the other meeting: not gold
+        {"id": "arkiv-2", "question": "Hvor mange lygtepæle blev godkendt på Strandvej?", "source": str(second),
+         "items": ["1"], "answer_contains": ["12"], "answerable": True, "kind": "count"},
+    ]
+    bank.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8")
+    rows = {r["id"]: r for r in evaluate_files([bank], scope="archive", assistant=assistant)["rows"]}
+    assert rows["arkiv-1"]["rank"] == 1 and rows["arkiv-1"]["ok"]
+    # item-number alone would count the first hit (the other meeting's item 1) as gold
+    assert rows["arkiv-2"]["rank"] == 2 and not rows["arkiv-2"]["cites_gold"] and not rows["arkiv-2"]["ok"]
