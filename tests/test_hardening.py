@@ -120,7 +120,7 @@ def test_many_users_get_the_same_answers(server: AppServer):
 
 
 def test_questions_are_answered_while_an_upload_is_ingested(server: AppServer, tmp_path: Path):
-    june = long_minutes_pdf(tmp_path)
+    june = long_minutes_pdf(tmp_path, items=20)  # long enough to ask during; every chunk is embedded anew
     done = threading.Event()
     outcome: list = []
 
