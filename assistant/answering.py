@@ -225,9 +225,9 @@ class ExtractiveAnswerer:
         windows = [a | b | title for a, b in pairwise(ordered)] or [item_words]
         # the issuing bodies ("Økonomiudvalget") and their acronyms ("KTMU", "PTU") are known words even where
         # no chunk repeats them
-        records = self.index.meetings()
-        bodies = {t for record in records for t in stems(record.body)}
-        bodies |= {a.lower() for record in records for a in body_names(record.body).acronyms}
+        names = {record.body for record in self.index.meetings()}  # an archive repeats each body many times
+        bodies = {t for name in names for t in stems(name)}
+        bodies |= {a.lower() for name in names for a in body_names(name).acronyms}
         parties = party_letters(question)
         for term in topic_terms(question):
             if term in bodies or term in parties:

@@ -167,11 +167,7 @@ def api_router(get_assistant: Callable, settings: Settings, policy: AccessPolicy
 
         The path converter keeps case numbers with a slash (``/api/sager/12/27845`` or ``12%2F27845``) whole.
         """
-        from index.cases import case_history
-
-        index = get_assistant().index
-        await asyncio.to_thread(index.maybe_refresh)
-        history = await asyncio.to_thread(case_history, index, case, clearance=viewer.clearance)
+        history = await visible_history(get_assistant().index, case, viewer)
         if not history.treatments:
             raise HTTPException(404, f"Sagen {case.strip()} findes ikke i de indekserede referater.")
         return history.to_json()
@@ -203,6 +199,14 @@ def api_router(get_assistant: Callable, settings: Settings, policy: AccessPolicy
         return {"removed": record.source, "meeting": f"{record.body} {record.date}"}
 
     return router
+
+
+async def visible_history(index, case: str, viewer: Viewer):
+    """The case's treatments the viewer may see, from what Chroma holds now (JSON route and case page)."""
+    from index.cases import case_history
+
+    await asyncio.to_thread(index.maybe_refresh)
+    return await asyncio.to_thread(case_history, index, case, clearance=viewer.clearance)
 
 
 def source_path(meeting_id: str, page: int) -> str:
@@ -274,11 +278,9 @@ def source_router(get_assistant: Callable, policy: AccessPolicy) -> APIRouter:
     async def case_page(case: str, viewer: Viewer = Depends(viewer_guard(policy, api=False))) -> HTMLResponse:  # noqa: B008
         """The case view a citation card's case number opens: what `/api/sager/{case}` says, for a person."""
         from assistant.case_page import case_page_html, missing_case_html
-        from index.cases import case_history
 
         index = get_assistant().index
-        await asyncio.to_thread(index.maybe_refresh)
-        history = await asyncio.to_thread(case_history, index, case, clearance=viewer.clearance)
+        history = await visible_history(index, case, viewer)
         if not history.treatments:
             return HTMLResponse(missing_case_html(case), status_code=404)
         may_open = await asyncio.to_thread(openable, index, viewer)

@@ -82,6 +82,14 @@ def two_meetings(tmp_path_factory, embedder):
     return Assistant(Settings(data_dir=root / "data"), index=index)
 
 
+def first_questions(folder: Path, count: int = 3) -> Path:
+    """The first ``count`` shared questions as a question file of their own (a command's form, not its figures)."""
+    path = folder / f"{count}.questions.jsonl"
+    lines = EVAL_QUESTIONS.read_text(encoding="utf-8").splitlines(keepends=True)[:count]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
 def write_texts(folder: Path, texts: dict[str, str]) -> list[Path]:
     """Minutes written as text files (name → text) into ``folder``, in the given order."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import EVAL_QUESTIONS, FIXTURES, ROOT, SAMPLE_PDF
+from tests.conftest import EVAL_QUESTIONS, FIXTURES, ROOT, SAMPLE_PDF, first_questions
 from tests.support.server import AppServer
 
 pytestmark = pytest.mark.integration
@@ -96,8 +96,7 @@ def test_ask_json_imports_neither_torch_nor_the_web_stack_and_answers_as_before(
 @pytest.mark.parametrize("command", ["list", "eval"])
 def test_list_and_eval_stay_light(sample_data, command, tmp_path):
     # eval imports the same modules for three questions as for all of them
-    few = tmp_path / "tre.questions.jsonl"
-    few.write_text("".join(EVAL_QUESTIONS.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
+    few = first_questions(tmp_path)
     args = ["list"] if command == "list" else ["eval", str(few), "--json"]
     done = cli(args, sample_data)
     assert heavy_modules(done.stderr) == set()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EVAL_QUESTIONS, FIXTURES, SAMPLE_PDF, june_minutes_pdf
+from tests.conftest import EVAL_QUESTIONS, FIXTURES, SAMPLE_PDF, first_questions, june_minutes_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -66,8 +66,7 @@ def test_list_and_eval(sample_data: Path, tmp_path: Path):
     assert data["hit@1"] >= 0.95 and data["hit@3"] == 1.0
     assert data["answer_ok"] >= 0.9 and data["abstained_ok"] == 1.0
     # the report as a person reads it (three questions are enough for its form)
-    few = tmp_path / "tre.questions.jsonl"
-    few.write_text("".join(EVAL_QUESTIONS.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
+    few = first_questions(tmp_path)
     text = cli(sample_data, "eval", str(few)).stdout
     assert "3 spørgsmål" in text and "hit@1" in text and "p95" in text
 
