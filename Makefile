@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 test: model chromium nginx ocr lint
-	$(PY) -m pytest -q --durations=25
+	$(PY) -m pytest -q --durations=25 -n 2 --dist loadfile
 
 run: model ocr
 	$(PY) -m assistant.cli serve --ingest-sample

@@ -8,12 +8,14 @@ from dataclasses import replace
 from itertools import pairwise
 
 from assistant import participants as attendance
-from assistant.archive import note_ambiguity, other_subject, unnamed_place
+from assistant.archive import note_ambiguity, other_subject, unmet_date, unnamed_place
 from assistant.history import answer_history
-from assistant.meetings import body_names
+from assistant.meetings import body_words, dates_named, months_named, names_a_meeting
 from assistant.passages import sections_of
 from assistant.prompts import PromptBook
 from assistant.questions import (
+    DATE_PHRASE,
+    FRAMING,
     QuestionKind,
     classify,
     focus_term,
@@ -23,7 +25,7 @@ from assistant.questions import (
     topic_terms,
 )
 from assistant.retrieval import Retrieval, retrieved_items
-from assistant.scoring import CONTINUES, LIST_LINE, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
+from assistant.scoring import CONTINUES, LIST_LINE, OUTCOME, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
 from assistant.types import Answer, Citation
 from assistant.wording import danish_date, meeting_phrase
 from index.catalog import MinutesIndex
@@ -47,6 +49,24 @@ DECIDED = re.compile(r"\b(besluttet|besluttede|vedtaget|vedtog|godkendt|godkendt
                      r"behandlede|bevilget|bevilgede|vedtaget)\b", re.I)
 
 
+# what someone took part in: "deltog i borgermødet", "var til stede ved åbningen"
+ATTENDED = re.compile(r"\b(?:deltog|deltager\w*|deltagende|til stede|fremmødt\w*|mødte op)\s+(?:i|på|ved|til)\s+"
+                      r"(?:det\s+|den\s+|de\s+)?([\wæøåÆØÅ-]+)", re.I)
+
+
+def event_date_terms(question: str, meetings: list[MeetingRecord]) -> list[str]:
+    """A date in the question that is no meeting's in scope ("et ekstra møde i april 2013" asked of June's
+    minutes) dates an event: its month and year are topic words the evidence should hold."""
+    held = {r.date for r in meetings}
+    terms: list[str] = []
+    for match in DATE_PHRASE.finditer(question):
+        days, months = dates_named(match.group(0)), months_named(match.group(0))
+        if not (days or months) or days & held or any(h.startswith(m) for m in months for h in held):
+            continue
+        terms.extend(t for t in stems(match.group(0)) if not t.isdigit() or len(t) == 4)
+    return terms
+
+
 class ExtractiveAnswerer:
     """Answers without an LLM, from sentences of the best agenda items."""
 
@@ -60,7 +80,8 @@ class ExtractiveAnswerer:
         answer = self._answer(question, retrieval)
         # hooks (assistant/archive.py): a place the cited items never mention; meetings answering about equally
         if (unnamed_place(self.index, question, retrieval, answer)
-                or other_subject(self.index, question, retrieval, answer)):
+                or other_subject(self.index, question, retrieval, answer)
+                or unmet_date(self.index, question, retrieval, answer)):
             return self.not_found(question, retrieval)
         return note_ambiguity(answer, retrieval, self.prompts)
 
@@ -70,7 +91,7 @@ class ExtractiveAnswerer:
         if not retrieval.meetings:
             text = self.prompts.text("ingen_moeder") if not retrieval.notes else retrieval.notes[0]
             return Answer(question, text, False, (), retrieved)
-        if kind.attendance:
+        if kind.attendance and not self._attends_other_event(question):
             answer = self._attendance(question, retrieval)
             if answer is not None:
                 return answer
@@ -189,6 +210,12 @@ class ExtractiveAnswerer:
         """The first sentence answers the question: the best sentence with the asked type leads when one is close,
         or when it shares a topic word with the question or stands right next to the best sentence (the date or
         amount often sits in the sentence after the one naming the subject)."""
+        if ranked and OUTCOME.search(question):
+            # "hvem blev ny formand": the decision naming someone answers, not the background naming the one before
+            decided = next((s for s in ranked if s.sentence.kind == "Beslutning" and answers_type(question, [s])),
+                           None)
+            if decided is not None:
+                return [decided] + [s for s in ranked if s is not decided]
         if not ranked or answers_type(question, ranked[:1]):
             return ranked
         best = ranked[0]
@@ -225,12 +252,10 @@ class ExtractiveAnswerer:
         windows = [a | b | title for a, b in pairwise(ordered)] or [item_words]
         # the issuing bodies ("Økonomiudvalget") and their acronyms ("KTMU", "PTU") are known words even where
         # no chunk repeats them
-        names = {record.body for record in self.index.meetings()}  # an archive repeats each body many times
-        bodies = {t for name in names for t in stems(name)}
-        bodies |= {a.lower() for name in names for a in body_names(name).acronyms}
+        bodies = self._body_words()
         parties = party_letters(question)
         for term in topic_terms(question):
-            if term in bodies or term in parties:
+            if names_a_meeting(term, bodies) or term in parties:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
@@ -254,7 +279,9 @@ class ExtractiveAnswerer:
     def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored], typed: bool = True) -> bool:
         """Does this item speak to the question? Its subject, term coverage, rank agreement, the answer's type."""
         parties = party_letters(question)
-        terms = [t for t in topic_terms(question) if t not in self._body_words() and t not in parties]
+        bodies = self._body_words()
+        terms = [t for t in topic_terms(question) if not names_a_meeting(t, bodies) and t not in parties]
+        terms += [t for t in event_date_terms(question, retrieval.meetings) if t not in terms]
         best = ranked[0]
         if typed and not answers_type(question, ranked[:1]):
             return False
@@ -289,8 +316,18 @@ class ExtractiveAnswerer:
             return True
         return agree and coverage >= 0.5 and evidence
 
-    def _body_words(self) -> set[str]:
-        return {t for record in self.index.meetings() for t in stems(record.body)}
+    def _attends_other_event(self, question: str) -> bool:
+        """"Hvor mange deltog i borgermødet?" asks about an event the minutes describe, not who attended the
+        meeting: the word after "deltog i" is neither the meeting ("mødet", "byrådsmødet") nor a body."""
+        match = ATTENDED.search(question)
+        if not match:
+            return False
+        words = stems(match.group(1))
+        bodies = self._body_words()
+        return bool(words) and not (words[0] in FRAMING or words[0].isdigit() or names_a_meeting(words[0], bodies))
+
+    def _body_words(self) -> frozenset[str]:
+        return body_words(frozenset(record.body for record in self.index.meetings()))
 
     def not_found(self, question: str, retrieval: Retrieval, notice: str | None = None) -> Answer:
         meetings = ", ".join(f"{r.body} {danish_date(r.date)}" for r in retrieval.meetings[:5])

@@ -213,6 +213,30 @@ def unnamed_place(index, question: str, retrieval, answer) -> bool:
     return not places <= words
 
 
+def unmet_date(index, question: str, retrieval, answer) -> bool:
+    """The question names a day no meeting in scope was held on ("byrådsmødet 23. december 2024"), and the cited
+    items never mention that day: the answer would be about another meeting than the one asked about. The same
+    for a year no meeting in scope is of ("nytårskoncerten i 2027") that the cited items never mention."""
+    if not answer.found or not answer.citations:
+        return False
+    from assistant.meetings import dates_named, years_named
+    from index.dates import all_dates
+
+    asked = dates_named(question)
+    # a year asked about ("billetprisen i 2027") that is no meeting's year in scope must be in the evidence too
+    years = years_named(question)
+    if asked & {r.date for r in retrieval.meetings} or years & {r.date[:4] for r in retrieval.meetings}:
+        return False
+    if not asked and not years:
+        return False
+    mentioned: set[str] = set()
+    for key in {(c.meeting_id, c.item) for c in answer.citations}:
+        for chunk in index.item_chunks(*key):
+            mentioned.update(all_dates(chunk.text))
+            mentioned.update(re.findall(r"\b(?:19|20)\d\d\b", chunk.text))
+    return not (asked & mentioned) if asked else not (years & mentioned)
+
+
 def other_subject(index, question: str, retrieval, answer) -> bool:
     """A topical word of the question is missing from the cited items but is the subject (title) of another
     retrieved item: the answer is about something else, and that other item lacks the rest of the question
@@ -220,10 +244,11 @@ def other_subject(index, question: str, retrieval, answer) -> bool:
     if not answer.found or not answer.citations or len(retrieval.items) < 2:
         return False
     from assistant.answering import present  # answering imports this module
+    from assistant.meetings import body_words, names_a_meeting
     from assistant.questions import topic_terms
 
-    bodies = {w for r in index.meetings() for w in stems(r.body)}
-    terms = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit() and t not in bodies]
+    bodies = body_words(frozenset(r.body for r in index.meetings()))
+    terms = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit() and not names_a_meeting(t, bodies)]
     splitter = index.lexical.splitter
     cited = {(c.meeting_id, c.item) for c in answer.citations}
     words: set[str] = set()

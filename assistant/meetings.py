@@ -66,12 +66,38 @@ def body_names(body: str) -> BodyNames:
     name_stems = stems(body.replace("-", " "))
     return BodyNames(
         body=body, acronyms=frozenset(acronyms),
-        distinctive=frozenset(w for w in name_stems if w not in GENERIC and len(w) >= 4
+        # an election period in the name ("Byråd 2022-2025") is no word to know the body by: a question's year
+        # names a date, not that body
+        distinctive=frozenset(w for w in name_stems if w not in GENERIC and len(w) >= 4 and not w.isdigit()
                               and not any(w.startswith(c) for c in COUNCIL_STEMS)),
         name_words=tuple(dict.fromkeys(name_stems)),
         council=next((c for s in name_stems for c in COUNCIL_STEMS if s.startswith(c)), None),
         committee=committee,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def body_words(bodies: frozenset[str]) -> frozenset[str]:
+    """Stems of the bodies' names and their acronyms ("økonomiudvalg", "ktmu"): words that say which meeting is
+    meant, not what about; their absence from an item says nothing."""
+    words = {t for name in bodies for t in stems(name)}
+    return frozenset(words | {a.lower() for name in bodies for a in body_names(name).acronyms})
+
+
+# "KTMU-mødet", "ØU-møde": a body and the word for a meeting, one hyphenated word
+MEETING_PART = ("mød", "møde", "mødet")
+
+
+def names_a_meeting(term: str, words: frozenset[str]) -> bool:
+    """A question's stemmed word that only names a meeting: a body word, or body and "møde" hyphenated."""
+    if term in words:
+        return True
+    parts = [p for p in term.split("-") if p]
+    if len(parts) > 1:
+        return parts[-1] in MEETING_PART and all(p in words for p in parts[:-1])
+    # "byrådsmødet": closed up, with or without the linking s
+    head = next((term[: -len(m)] for m in MEETING_PART if term.endswith(m) and len(term) > len(m) + 2), None)
+    return head is not None and (head in words or (head.endswith("s") and head[:-1] in words))
 
 
 def _has(asked: set[str], word: str) -> bool:
@@ -120,8 +146,14 @@ def bodies_named(question: str, bodies: list[str]) -> list[str]:
     return sorted(b for b, s in strength.items() if s == 1)
 
 
+# a question's date, its day's dot often left out: "byrådsmødet 26 juni 2024"
+ASKED_DATE = re.compile(rf"\b(\d{{1,2}})\.?\s*({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
+
+
 def dates_named(question: str) -> set[str]:
-    found = {iso_date(m.group(0)) for pattern in (DANISH_DATE, NUMERIC_DATE) for m in pattern.finditer(question)}
+    found = {iso_date(m.group(0)) for m in NUMERIC_DATE.finditer(question)}
+    found |= {f"{int(y):04d}-{MONTHS[m.lower()]:02d}-{int(d):02d}" for d, m, y in ASKED_DATE.findall(question)
+              if 1 <= int(d) <= 31}
     found.discard(None)
     return found
 

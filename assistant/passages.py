@@ -53,10 +53,23 @@ def _abbreviation_before(text: str, index: int) -> bool:
         return not re.match(r"\s*[A-ZÆØÅ]", text[index:])
     if token in ABBREVIATIONS:
         return True
+    if re.fullmatch(r"[A-ZÆØÅ]", word.group(1)) and _initial_after_name(head[: -len(word.group(0))]):
+        # "John T. Olsen": a middle initial between names, not the end of a sentence
+        return True
     # "den 28. april", "d. 20. april": a day number before a month is not a sentence end
     return bool(re.fullmatch(r"\d{1,2}", token)) and bool(
         re.match(r"\s*(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)",
                  text[index:], re.I))
+
+
+# a letter naming a part, not a person's initial: "bilag B. Udvalget …", "etape A. Den …"
+LETTERED = {"bilag", "punkt", "afsnit", "side", "kapitel", "fase", "etape", "model", "scenarie", "variant", "type",
+            "område", "delområde", "kategori", "niveau", "spor", "lokalplan", "pulje", "gruppe", "skema", "pkt"}
+
+
+def _initial_after_name(head: str) -> bool:
+    previous = re.search(r"([A-ZÆØÅ][\wæøå-]+)\s*$", head)
+    return bool(previous) and previous.group(1).lower() not in LETTERED
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

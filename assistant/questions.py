@@ -47,6 +47,11 @@ FRAMING = set(stems(
 ))
 # a date written with digits ("18/8-2022", "14.3.2023") names a meeting, not a topic
 NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
+# ... and so does one written with its month ("20. marts 2023", "28 marts 2022", "12 aug 2024", "i juni 2025"):
+# its month and year are no topic the evidence must repeat
+_MONTH = "|".join([*MONTHS, *{m[:3] for m in MONTHS}])
+DATE_PHRASE = re.compile(
+    rf"\b(?:\d{{1,2}}\.?\s*(?:{_MONTH})\b\.?(?:\s+\d{{4}})?|(?:{_MONTH})\b\.?\s+\d{{4}})(?!\w)", re.I)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def scoring_terms(question: str) -> list[str]:
 def topic_terms(question: str) -> list[str]:
     """Stemmed words of the question that name its topic."""
     seen: list[str] = []
-    for term in stems(question):
+    for term in stems(DATE_PHRASE.sub(" ", question)):
         if term not in FRAMING and len(term) >= 3 and term not in seen and not NUMERIC_DATE.match(term):
             seen.append(term)
     return seen

@@ -26,11 +26,14 @@ CONTINUES = re.compile(
     r"Dermed|Hermed|Således)\b")
 AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
 MONEY = re.compile(r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder)", re.I)
-PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+)+")
+# "Mette Lund", "Anne-Marie Holm", "John T. Olsen"
+PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.\s)?[A-ZÆØÅ][a-zæøåé]+)+")
 CANDIDATE_ITEMS = 3
 # how a vote is written down: "For stemte 13", "stemte imod", "47 for, 3 imod", "enstemmigt"
-VOTE_TEXT = re.compile(r"\b(for stemte|imod stemte|stemte (for|imod)|\d+ (stemmer )?(for|imod)|enstemmig\w*|undlod|"
-                       r"stemmer for|stemte \w+ imod)", re.I)
+VOTE_TEXT = re.compile(r"\b(for stemte|imod stemte|stemte (for|imod|nej|ja|blankt)|\d+ (stemmer )?(for|imod)|"
+                       r"enstemmig\w*|undlod|undlader|stemmer (for|imod|nej|ja|blankt)|stemte \w+ imod)", re.I)
+# "hvem blev valgt", "hvem er blevet udpeget": the outcome of the item
+OUTCOME = re.compile(r"\bhvem\s+(?:blev|er blevet|bliver)\b", re.I)
 # how a stance is written down: support, agreement, concern, recommendation
 STANCE_TEXT = re.compile(r"\b(opbakning|enig\w*|uenig\w*|tilslutning|positiv\w*|kritisk\w*|bekymr\w*|anbefal\w*|"
                          r"ønske\w*|mente|mener|foreslog|prioritet\w*|tilfreds\w*|støtte\w*|imod|glæde\w*|"
@@ -97,6 +100,9 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
         bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
     if kind.who and any(new_name(m.group(0), question) for m in PERSON_NAME.finditer(text)):
         bonus += 0.25
+    if kind.who and OUTCOME.search(question) and sentence.kind == "Beslutning":
+        # "hvem blev ny formand": who it became is the decision, not the background naming the one before
+        bonus += 0.3
     if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
         bonus += 0.3
     heading_like = not text.endswith((".", "!", "?", ":")) and len(text.split()) < 6 and not LIST_LINE.match(text)

@@ -62,7 +62,8 @@ def _fields(lines: list[str]) -> list[str]:
     for line in lines:
         if not line or line.count("|") >= 2:
             continue  # a menu or breadcrumb
-        parts = [p for p in re.split(r"\s{3,}|\s+[-–·|]\s+|,\s+(?=[A-ZÆØÅ])", despace(line)) if p.strip()]
+        # a comma after a hyphen enumerates within one name ("Klima-, Teknik- og Miljøudvalget")
+        parts = [p for p in re.split(r"\s{3,}|\s+[-–·|]\s+|(?<!-),\s+(?=[A-ZÆØÅ])", despace(line)) if p.strip()]
         out.extend(parts if len(parts) > 1 else [line])
     return out
 

@@ -40,6 +40,19 @@ def test_per_is_no_sentence_end():
     assert len(split_sentences(text)) == 2
 
 
+@pytest.mark.parametrize(("text", "parts"), [
+    # a middle initial sits between names ...
+    ("Udvalget pegede på John T. Olsen som formand. Næste punkt.", 2),
+    # ... but a lettered part ends its sentence like any word
+    ("Se bilag B. Udvalget godkendte.", 2),
+    ("Der er valgt model A. Den koster 2 mio. kr.", 2),
+])
+def test_a_middle_initial_is_no_sentence_end(text, parts):
+    spans = split_sentences(text)
+    assert len(spans) == parts
+    assert parts != 2 or "Olsen" not in text or text[spans[0][0]:spans[0][1]].endswith("formand.")
+
+
 def test_a_vowel_shift_is_the_same_word():
     assert folded_present(stems("overrakt")[0], words("Prisen overrækkes ved sommerreceptionen."))
     assert not folded_present(stems("overrakt")[0], words("Prisen uddeles ved sommerreceptionen."))
@@ -150,9 +163,44 @@ def test_minutes_from_an_earlier_meeting_and_a_date_the_item_gives_are_not_anoth
     ("Hvad anbefalede udvalget om borgerinddragelse 14/3-2023?", "14/3-2023", "borgerinddrag"),
     ("Hvad blev stemmetallet om skolestrukturen 3.10.2022?", "3.10.2022", "skolestruktur"),
     ("Hvad blev stemmetallet om skolestrukturen 3.10.2022?", "stemmetal", "skolestruktur"),
+    # ... and so does a date written with its month, with or without the day's dot, abbreviated or not
+    ("Hvor meget blev afsat til halgulve 20. marts 2023?", "mart", "halgulv"),
+    ("Hvor meget blev afsat til halgulve 20. marts 2023?", "2023", "halgulv"),
+    ("hvad ville udvalget ændre ved brevstemmerne, mødet 28 marts 2022", "2022", "brevstem"),
+    ("hvornår holder udvalget sommerfest? besluttet 12 aug 2024", "aug", "sommerfest"),
+    ("Hvad besluttede udvalget om vejene i juni 2025?", "juni", "vej"),
 ])
 def test_topic_terms_leave_dates_and_answer_kinds_out(question, left_out, kept):
     from assistant.questions import topic_terms
 
     terms = topic_terms(question)
     assert left_out not in terms and kept in terms
+
+
+def test_a_vote_written_in_the_present_tense_is_a_vote():
+    from assistant.scoring import VOTE_TEXT
+
+    assert VOTE_TEXT.search("(Ø) stemmer imod, da de gerne vil sikre overenskomst.")
+    assert VOTE_TEXT.search("V stemte nej.")
+    assert not VOTE_TEXT.search("Udvalget drøftede forslaget om afstemningsstederne.")
+
+
+def test_a_date_that_is_no_meetings_dates_an_event():
+    from assistant.answering import event_date_terms
+    from index.store import MeetingRecord
+
+    june = MeetingRecord(meeting_id="m1", source="x.pdf", sha256="s", body="Et udvalg", date="2013-06-20", pages=1,
+                         items=1, chunks=1, model="m", generation=1)
+    # the meeting's own date names the meeting; another month dates something the evidence should mention
+    assert event_date_terms("Hvad skete der på mødet 20. juni 2013?", [june]) == []
+    assert event_date_terms("hvorfor blev der indkaldt til et ekstra møde i april 2013", [june]) == ["april", "2013"]
+    assert event_date_terms("Hvad besluttede udvalget i juni 2013?", [june]) == []
+
+
+def test_who_became_leads_with_the_decision_naming_someone():
+    background = scored("Formand for udvalget Heidi Serny Jacobsen (A) har søgt orlov.", section="Resume")
+    decision = scored("Udvalget pegede på John T. Olsen som formand for udvalget.", section="Beslutning")
+    led = ExtractiveAnswerer._lead_with_type("hvem blev ny formand for udvalget", [background, decision])
+    assert led[0] is decision
+    # a question about the background keeps its order
+    assert ExtractiveAnswerer._lead_with_type("hvem søgte orlov", [background, decision])[0] is background

@@ -49,6 +49,23 @@ def test_bodies_named(question, expected):
     assert bodies_named(question, BODIES) == expected
 
 
+def test_an_election_period_in_a_name_is_not_a_word_to_know_the_body_by():
+    assert body_names("Byråd 2022-2025").distinctive == frozenset()
+    assert body_names("Byråd 2022-2025").council == "byråd"
+
+
+@pytest.mark.parametrize(("term", "meeting"), [
+    ("ktmu", True), ("ktmu-mød", True), ("byrådsmød", True), ("økonomiudvalgsmød", True),
+    # a citizens' meeting is a topic, not the meeting asked about
+    ("borgermød", False), ("halgulv", False), ("ktmu-halgulv", False),
+])
+def test_words_that_only_name_a_meeting(term, meeting):
+    from assistant.meetings import body_words, names_a_meeting
+
+    words = body_words(frozenset({"Klima-, Teknik- og Miljøudvalget", "Byråd 2022-2025", "Økonomiudvalget"}))
+    assert names_a_meeting(term, words) is meeting
+
+
 def test_years_are_not_read_from_dates_or_months():
     assert years_named("Hvad besluttede udvalget om X i 2024?") == {"2024"}
     assert years_named("Hvad skete der den 12. marts 2024?") == set()
