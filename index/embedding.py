@@ -90,6 +90,7 @@ class Embedder:
         self._query_lock = threading.Lock()
         self.vector_cache_dir = vector_cache
         self._vectors = None
+        self._sentence_vectors = None
 
     def _precision(self):
         if self.precision != "bf16":
@@ -224,8 +225,37 @@ class Embedder:
                 convert_to_numpy=True, show_progress_bar=False,
             )[0]
 
+    def _sentence_cache(self):
+        """Question-side vectors of the minutes' sentences, kept on disk by text: a long item's sentences are
+        embedded on the first question that reaches them, and no restart or new CLI process embeds them again."""
+        if self.vector_cache_dir is None:
+            return None
+        if self._sentence_vectors is None:
+            from index.vector_cache import VectorCache
+
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
+            # one file per question path: the ONNX encoder and PyTorch (fp32 or bf16) agree closely, not exactly
+            path = "onnx" if self.query_encoder() is not None else f"torch-{self._passage_precision()}"
+            self._sentence_vectors = VectorCache(self.vector_cache_dir / f"{safe}-query-{path}.sqlite")
+        return self._sentence_vectors
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Many texts on the question side at once (an answer's candidate sentences)."""
+        """Many texts on the question side at once (an answer's candidate sentences), known ones from disk."""
+        cache = self._sentence_cache()
+        known = cache.get(texts) if cache is not None else {}
+        missing = [i for i in range(len(texts)) if i not in known]
+        if not missing:
+            return np.stack([known[i] for i in range(len(texts))]) if texts else np.zeros((0, 0), np.float32)
+        fresh = np.asarray(self._encode_queries([texts[i] for i in missing]), dtype=np.float32)
+        if cache is not None:
+            cache.put([texts[i] for i in missing], fresh)
+        out = np.zeros((len(texts), fresh.shape[1]), dtype=np.float32)
+        for i, vector in known.items():
+            out[i] = vector
+        out[missing] = fresh
+        return out
+
+    def _encode_queries(self, texts: list[str]) -> np.ndarray:
         encoder = self.query_encoder()
         if encoder is not None:
             return encoder.embed_queries(texts)

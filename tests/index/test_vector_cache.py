@@ -88,6 +88,31 @@ def test_known_texts_come_from_the_cache_with_the_models_own_vectors(tmp_path: P
 
 
 @pytest.mark.integration
+def test_sentence_vectors_outlive_the_process_that_embedded_them(tmp_path: Path, monkeypatch):
+    """An answer's candidate sentences, embedded once on the question side, come from disk in a new process
+    (a restart, another `referat ask`): only sentences never seen reach the encoder."""
+    from assistant.config import Settings
+
+    model_cache = Settings().model_cache
+    plain = Embedder("multilingual-e5-small", model_cache)
+    first = Embedder("multilingual-e5-small", model_cache, vector_cache=tmp_path / "vectors")
+    expected = plain.embed_queries(TEXTS)
+    assert np.allclose(first.embed_queries(TEXTS[:2]), expected[:2], atol=1e-6)
+
+    later = Embedder("multilingual-e5-small", model_cache, vector_cache=tmp_path / "vectors")
+    seen: list[list[str]] = []
+
+    def encoder(texts):
+        seen.append(list(texts))
+        return plain.embed_queries(texts)
+
+    monkeypatch.setattr(later, "_encode_queries", encoder)
+    assert np.allclose(later.embed_queries(TEXTS), expected, atol=1e-6)
+    assert seen == [[TEXTS[2]]]
+    assert np.allclose(later.embed_queries(TEXTS[:2]), expected[:2], atol=1e-6) and seen == [[TEXTS[2]]]
+
+
+@pytest.mark.integration
 def test_token_counts_without_pytorch_match_the_models_tokenizer():
     from assistant.config import Settings
 
