@@ -41,6 +41,18 @@ def title_words(title: str) -> set[str]:
     return {s for s in stems(re.sub(r"\d+", " ", title)) if len(s) >= 4}
 
 
+def _all_metadatas(chunks, page: int = 2000):
+    """Every chunk's metadata, a page per call: one call over a whole archive (35,000 chunks, each with its
+    node copy) outlasts the bound a question's store call has."""
+    offset = 0
+    while True:
+        metadatas = chunks.get(include=["metadatas"], limit=page, offset=offset)["metadatas"]
+        yield from metadatas
+        if len(metadatas) < page:
+            return
+        offset += page
+
+
 class BoilerplateTitles:
     """Normalised titles that recur in many meetings of a body ('Godkendelse af dagsorden', 'Eventuelt')."""
 
@@ -62,9 +74,8 @@ class BoilerplateTitles:
         records = {r.meeting_id: r for r in index.meetings()}
         if len(records) < RECURRING_MIN:
             return set()
-        got = index.store.chunks.get(include=["metadatas"])
         seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for meta in got["metadatas"]:
+        for meta in _all_metadatas(index.store.chunks):
             record = records.get(meta.get("meeting_id"))
             if record is None or meta.get("item") == PARTICIPANTS_ITEM:
                 continue
