@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.wording import danish_date
 from index.lexical import stems
+from index.store import paged_metadatas
 from index.types import PARTICIPANTS_ITEM
 
 if TYPE_CHECKING:
@@ -41,18 +42,6 @@ def title_words(title: str) -> set[str]:
     return {s for s in stems(re.sub(r"\d+", " ", title)) if len(s) >= 4}
 
 
-def _all_metadatas(chunks, page: int = 2000):
-    """Every chunk's metadata, a page per call: one call over a whole archive (35,000 chunks, each with its
-    node copy) outlasts the bound a question's store call has."""
-    offset = 0
-    while True:
-        metadatas = chunks.get(include=["metadatas"], limit=page, offset=offset)["metadatas"]
-        yield from metadatas
-        if len(metadatas) < page:
-            return
-        offset += page
-
-
 class BoilerplateTitles:
     """Normalised titles that recur in many meetings of a body ('Godkendelse af dagsorden', 'Eventuelt')."""
 
@@ -75,7 +64,7 @@ class BoilerplateTitles:
         if len(records) < RECURRING_MIN:
             return set()
         seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for meta in _all_metadatas(index.store.chunks):
+        for meta in paged_metadatas(index.store.chunks, 2000):
             record = records.get(meta.get("meeting_id"))
             if record is None or meta.get("item") == PARTICIPANTS_ITEM:
                 continue

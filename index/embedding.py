@@ -62,6 +62,24 @@ def native_bf16() -> bool:
         return False
 
 
+def through_cache(cache, texts: list[str],
+                  encode: Callable[..., np.ndarray]) -> np.ndarray:
+    """Vectors of ``texts``: known ones from ``cache``, the rest through ``encode(missing, done=…)``, which hands
+    what it computed to ``done`` (the cache's ``put``) as it goes."""
+    known = cache.get(texts) if cache is not None else {}
+    missing = [i for i in range(len(texts)) if i not in known]
+    if not missing:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([known[i] for i in range(len(texts))]).astype(np.float32)
+    computed = encode([texts[i] for i in missing], done=cache.put if cache is not None else None)
+    out = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
+    out[missing] = computed
+    for i, vector in known.items():
+        out[i] = vector
+    return out
+
+
 class Embedder:
     """Loads each model on first use (listing or removing meetings needs neither); thread-safe encode.
 
@@ -144,33 +162,25 @@ class Embedder:
             self.precision = "bf16" if native_bf16() else "fp32"
         return self.precision
 
+    def _cache_file(self, kind: str):
+        """The vector cache file of this model for one kind of vector."""
+        from index.vector_cache import VectorCache
+
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
+        return VectorCache(self.vector_cache_dir / f"{safe}-{kind}.sqlite")
+
     def _vector_cache(self):
         if self.vector_cache_dir is None:
             return None
         if self._vectors is None:
-            from index.vector_cache import VectorCache
-
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
-            self._vectors = VectorCache(self.vector_cache_dir / f"{safe}-{self._passage_precision()}.sqlite")
+            self._vectors = self._cache_file(self._passage_precision())
         return self._vectors
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Vectors of passages: known texts from the vector cache, the rest through the model."""
-        cache = self._vector_cache()
-        known = cache.get(texts) if cache is not None else {}
-        missing = [i for i in range(len(texts)) if i not in known]
-        if not missing:
-            if not texts:
-                return np.zeros((0, 0), dtype=np.float32)
-            return np.stack([known[i] for i in range(len(texts))]).astype(np.float32)
-        # each batch is kept as soon as it is computed: an ingest that is interrupted (killed, engine away, disk
-        # full) leaves its finished batches in the cache, and the re-run embeds only the rest
-        computed = self._encode_passages([texts[i] for i in missing], done=cache.put if cache is not None else None)
-        out = np.zeros((len(texts), computed.shape[1]), dtype=np.float32)
-        out[missing] = computed
-        for i, vector in known.items():
-            out[i] = vector
-        return out
+        """Vectors of passages: known texts from the vector cache, the rest through the model. Each batch is
+        kept as soon as it is computed: an ingest that is interrupted (killed, engine away, disk full) leaves its
+        finished batches in the cache, and the re-run embeds only the rest."""
+        return through_cache(self._vector_cache(), texts, self._encode_passages)
 
     def _encode_passages(self, texts: list[str],
                          done: Callable[[list[str], np.ndarray], None] | None = None) -> np.ndarray:
@@ -231,37 +241,28 @@ class Embedder:
         if self.vector_cache_dir is None:
             return None
         if self._sentence_vectors is None:
-            from index.vector_cache import VectorCache
-
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.name)
             # one file per question path: the ONNX encoder and PyTorch (fp32 or bf16) agree closely, not exactly
             path = "onnx" if self.query_encoder() is not None else f"torch-{self._passage_precision()}"
-            self._sentence_vectors = VectorCache(self.vector_cache_dir / f"{safe}-query-{path}.sqlite")
+            self._sentence_vectors = self._cache_file(f"query-{path}")
         return self._sentence_vectors
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Many texts on the question side at once (an answer's candidate sentences), known ones from disk."""
-        cache = self._sentence_cache()
-        known = cache.get(texts) if cache is not None else {}
-        missing = [i for i in range(len(texts)) if i not in known]
-        if not missing:
-            return np.stack([known[i] for i in range(len(texts))]) if texts else np.zeros((0, 0), np.float32)
-        fresh = np.asarray(self._encode_queries([texts[i] for i in missing]), dtype=np.float32)
-        if cache is not None:
-            cache.put([texts[i] for i in missing], fresh)
-        out = np.zeros((len(texts), fresh.shape[1]), dtype=np.float32)
-        for i, vector in known.items():
-            out[i] = vector
-        out[missing] = fresh
-        return out
+        return through_cache(self._sentence_cache(), texts, self._encode_queries)
 
-    def _encode_queries(self, texts: list[str]) -> np.ndarray:
+    def _encode_queries(self, texts: list[str],
+                        done: Callable[[list[str], np.ndarray], None] | None = None) -> np.ndarray:
         encoder = self.query_encoder()
         if encoder is not None:
-            return encoder.embed_queries(texts)
-        model = self._loaded()
-        with self._lock, self._precision():
-            return model.encode(
-                texts, prompt_name=self._query_prompt, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False, batch_size=32,
-            )
+            vectors = encoder.embed_queries(texts)
+        else:
+            model = self._loaded()
+            with self._lock, self._precision():
+                vectors = model.encode(
+                    texts, prompt_name=self._query_prompt, normalize_embeddings=True,
+                    convert_to_numpy=True, show_progress_bar=False, batch_size=32,
+                )
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if done is not None:
+            done(texts, vectors)
+        return vectors

@@ -230,15 +230,8 @@ class ChromaStore:
         self.chunks.delete(where={"meeting_id": meeting_id})
 
     def chunk_meeting_ids(self, written_before: float | None = None) -> set[str]:
-        ids: set[str] = set()
-        offset = 0
-        while True:
-            got = self.chunks.get(include=["metadatas"], limit=5000, offset=offset)
-            ids.update(m["meeting_id"] for m in got["metadatas"] or []
-                       if written_before is None or m.get("written_at", 0) < written_before)
-            if len(got["ids"]) < 5000:
-                return ids
-            offset += 5000
+        return {m["meeting_id"] for m in paged_metadatas(self.chunks, 5000)
+                if written_before is None or m.get("written_at", 0) < written_before}
 
     def collect_garbage(self, grace_seconds: float = GRACE_SECONDS) -> int:
         """Remove chunks of meetings that were never committed (interrupted ingests) or were replaced.
@@ -297,6 +290,18 @@ class ChromaStore:
             for i, d, m, distance in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
                                          got["distances"][0], strict=True)
         ]
+
+
+def paged_metadatas(collection, page: int):
+    """Every record's metadata, a page per call: one call over a whole archive (35,000 chunks, each with its
+    node copy) outlasts the bound a store call has."""
+    offset = 0
+    while True:
+        metadatas = collection.get(include=["metadatas"], limit=page, offset=offset)["metadatas"] or []
+        yield from metadatas
+        if len(metadatas) < page:
+            return
+        offset += page
 
 
 def chunk_filter(meeting_ids: set[str] | None, levels: tuple[str, ...] | None) -> dict | None:

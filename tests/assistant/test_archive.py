@@ -63,7 +63,7 @@ def test_boilerplate_of_the_same_body_does_not_answer(archive):
 def test_recurring_titles_read_the_store_a_page_at_a_time():
     """One call over a whole archive's chunk metadata outlasted a question's store bound (a 503 at the first
     question over Greve's 34,025 chunks): each call reads one page."""
-    from assistant.archive import _all_metadatas
+    from index.store import paged_metadatas
 
     class Chunks:
         def __init__(self, total: int) -> None:
@@ -75,5 +75,5 @@ def test_recurring_titles_read_the_store_a_page_at_a_time():
             return {"metadatas": [{"n": i} for i in range(offset, min(offset + limit, self.total))]}
 
     chunks = Chunks(4500)
-    assert [m["n"] for m in _all_metadatas(chunks, page=2000)] == list(range(4500))
+    assert [m["n"] for m in paged_metadatas(chunks, 2000)] == list(range(4500))
     assert chunks.calls == [(0, 2000), (2000, 2000), (4000, 2000)]

@@ -102,9 +102,9 @@ def test_sentence_vectors_outlive_the_process_that_embedded_them(tmp_path: Path,
     later = Embedder("multilingual-e5-small", model_cache, vector_cache=tmp_path / "vectors")
     seen: list[list[str]] = []
 
-    def encoder(texts):
+    def encoder(texts, done=None):
         seen.append(list(texts))
-        return plain.embed_queries(texts)
+        return plain._encode_queries(texts, done)
 
     monkeypatch.setattr(later, "_encode_queries", encoder)
     assert np.allclose(later.embed_queries(TEXTS), expected, atol=1e-6)
