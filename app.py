@@ -180,7 +180,10 @@ def chat_blocks(assistant: Assistant, settings: Settings, compact: bool,
             # an example or 'Måske relevant' question names its subject: no carry-over from earlier turns
             yield from respond(asked, history, chosen, page, organ, periode, request, standalone=True)
 
-        chat = {"outputs": [conversation, turns, question], "show_progress": "hidden", **PRIVATE}
+        # a question sent while the previous answer is still finishing runs after it ("once", Gradio's default,
+        # drops it without a word: the answer is on screen a moment before its event completes)
+        chat = {"outputs": [conversation, turns, question], "show_progress": "hidden",
+                "trigger_mode": "always_last", **PRIVATE}
         filters = [meeting, scope, body, period]
         send.click(respond, [question, turns, *filters], **chat)
         question.submit(respond, [question, turns, *filters], **chat)

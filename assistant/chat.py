@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
-from assistant.questions import REFERS_BACK, classify, topic_terms
+from assistant.questions import FRAMING, REFERS_BACK, classify, topic_terms
+from index.lexical import stems
 
 SHORT = 6
+# "… om det?", "punktet", "sagen" (not "sagen om …"), "samme": the question points back whatever else it names
+POINTS_BACK = re.compile(
+    r"\b(?:om|til|for|med|i|af|på|ved)\s+(?:det|den|dem|dette|denne|disse)\s*\??\s*$"
+    r"|\b(?:punktet|sagen|emnet|beslutningen)\b(?!\s+(?:om|vedr|angående))|\bsamme\b", re.I)
+# a capitalised word that names who decides or where, not what about ("Hvad besluttede Økonomiudvalget?")
+BODY_WORD = re.compile(r"(?:udvalg\w*|råd\w*|bestyrelse\w*|nævn\w*|forsamling\w*|kommune\w*|region\w*)$", re.I)
+ITEM_OR_CASE = re.compile(r"\bpunkt\s+\d|\b[A-ZÆØÅ]{2,}-?\d|\d{2}\.\d{2}\.\d{2}", re.I)
 
 
 def user_turns(history: list[dict] | None) -> list[str]:
     return [str(turn.get("content", "")) for turn in history or [] if turn.get("role") == "user"]
 
 
+def names_its_subject(question: str) -> bool:
+    """A proper name past the first word ("Børnehus Nord", "Klimaalliancen"), an item or a case number: the
+    question says what it is about, so the previous question's words would only blur it."""
+    if ITEM_OR_CASE.search(question):
+        return True
+    for word in re.findall(r"[\wÆØÅæøå-]+", question)[1:]:
+        if word[:1].isupper() and not BODY_WORD.search(word) and not (set(stems(word)) <= FRAMING):
+            return True
+    return False
+
+
 def needs_context(question: str) -> bool:
-    """Short or referring-back questions lean on what was asked before."""
+    """Short, subjectless or referring-back questions lean on what was asked before; one that names its own
+    subject does not, unless it points back outright ("Hvad mente Aalborg Kommune om det?")."""
     if classify(question).attendance:
+        return False
+    if POINTS_BACK.search(question):
+        return True
+    if names_its_subject(question):
         return False
     return len(question.split()) <= SHORT or bool(REFERS_BACK.search(question)) or len(topic_terms(question)) <= 1
 

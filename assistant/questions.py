@@ -27,7 +27,7 @@ STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|sti
 ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$", re.I)
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
 REFERS_BACK = re.compile(
-    r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|taksten|beslutningen|"
+    r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|beslutningen|"
     r"hvad med|og hvad)\b", re.I)
 
 # Words that frame a question rather than name its topic; their absence from the minutes says nothing.

@@ -226,6 +226,20 @@ def test_keyboard_focus_is_visible(server, browser):
     page.close()
 
 
+def test_a_question_sent_while_an_answer_is_coming_is_answered_after_it(server, browser):
+    page = open_page(browser, server, "/")
+    page.fill("#spoergsmaal textarea", "Hvem blev udpeget til den nationale politiske udviklingsgruppe?")
+    page.press("#spoergsmaal textarea", "Enter")
+    page.wait_for_selector("#samtale .svar.venter")  # the first answer is on its way
+    page.fill("#spoergsmaal textarea", "Hvor meget stiger taksten for Børnehus Nord?")
+    page.press("#spoergsmaal textarea", "Enter")
+    wait_answer(page, 2)
+    first, second = page.locator("#samtale .tur").all()
+    assert "Per Bach Laursen" in first.inner_text()
+    assert "Børnehus Nord?" in second.inner_text() and "14.589 kr." in second.locator(".svar").inner_text()
+    page.close()
+
+
 def test_widget_compact_scoped_and_collapsible(server, browser, tmp_path):
     page = open_page(browser, server, "/widget", 380, 640)  # redirected to /widget/
     assert page.url.endswith("/widget/")

@@ -63,3 +63,17 @@ def test_condense_without_llm(question, expected):
 
 def test_no_history_means_no_change(tmp_path: Path):
     assert condense_without_llm("Hvad stiger taksten til?", []) == "Hvad stiger taksten til?"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # names its own subject: asked as it stands
+    ("Hvor meget stiger taksten for Børnehus Nord?", "Hvor meget stiger taksten for Børnehus Nord?"),
+    ("Hvem sidder i Klimaalliancen?", "Hvem sidder i Klimaalliancen?"),
+    ("Hvad besluttede de under punkt 2.6?", "Hvad besluttede de under punkt 2.6?"),
+    # a body is no subject, and a question that points back keeps the topic whatever else it names
+    ("Hvad besluttede Økonomiudvalget?", "Hvad besluttede Økonomiudvalget? (udpeget udviklingsgruppen)"),
+    ("Hvad mente Aalborg Kommune om det?", "Hvad mente Aalborg Kommune om det? (udpeget udviklingsgruppen)"),
+])
+def test_follow_up_that_names_its_subject_is_not_mixed_with_the_last_one(question, expected):
+    history = [{"role": "user", "content": "Hvem blev udpeget til udviklingsgruppen?"}]
+    assert condense_without_llm(question, history) == expected
