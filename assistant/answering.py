@@ -23,6 +23,7 @@ from assistant.questions import (
     other_meeting,
     party_letters,
     topic_terms,
+    verb_terms,
 )
 from assistant.retrieval import Retrieval, retrieved_items
 from assistant.scoring import CONTINUES, LIST_LINE, OUTCOME, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
@@ -37,7 +38,9 @@ from index.types import PARTICIPANTS_ITEM
 SKIPPED_PAGE = re.compile(r"side (\d+) kunne ikke læses")
 # "Hvad besluttede byrådet …": the body named as the one deciding
 DECIDING_BODY = re.compile(
-    r"\b(?:besluttede|vedtog|godkendte|besluttet|vedtaget|godkendt)\s+(?:af\s+)?(\w+(?:et|en))\b", re.I)
+    r"\b(?:besluttede|vedtog|godkendte|besluttet|vedtaget|godkendt)\s+(?:af\s+)?(\w+(?:et|en))\b"
+    # "hvad har teknik- og miljøudvalget besluttet"
+    r"|\b(?:har|havde)\s+(?:[\w-]+\s+og\s+)?(\w+(?:et|en))\s+(?:besluttet|vedtaget|godkendt)\b", re.I)
 COUNCIL = set(stems("byrådet kommunalbestyrelsen"))
 GENERIC_DECIDERS = set(stems("udvalget bestyrelsen mødet forsamlingen generalforsamlingen rådet punktet sagen"))
 # what a question asks for, named in a refusal that says the subject is there but the detail is not
@@ -188,7 +191,7 @@ class ExtractiveAnswerer:
         match = DECIDING_BODY.search(question)
         if not match:
             return False
-        named = stems(match.group(1))
+        named = stems(match.group(1) or match.group(2))
         if not named or named[0] in GENERIC_DECIDERS or len(named[0]) < 4:
             return False
         body = named[0]
@@ -254,15 +257,17 @@ class ExtractiveAnswerer:
         # no chunk repeats them
         bodies = self._body_words()
         parties = party_letters(question)
+        verbs = verb_terms(question)
         for term in topic_terms(question):
-            if names_a_meeting(term, bodies) or term in parties:
+            if names_a_meeting(term, bodies) or term in parties or term in verbs:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
             # "stemte" → "stem": an indexed word that is most of the term is the same word inflected
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
-            if present(term, item_words, splitter) or folded_present(term, item_words):
+            if present(term, item_words, splitter) or folded_present(term, item_words) \
+                    or misspelt_present(term, item_words):
                 continue
             if "-" in term and all(p in vocabulary or p in bodies for p in term.split("-") if p):
                 # "kulturkommune-aktiviteterne": its parts are the words that matter, and stems() gives them too
@@ -293,8 +298,18 @@ class ExtractiveAnswerer:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
             # a section's heading names what it holds ("Økonomiske konsekvenser: Ingen")
             item_terms.update(splitter.expand(stems(entry.sentence.section)))
-        covered = [t for t in terms if present(t, item_terms, splitter) or folded_present(t, item_terms)
+        vocabulary = self.index.lexical.vocabulary
+        # a compound the minutes use as one word names one thing ("handicapprisen"): its parts standing apart
+        # in another item ("handicapparkering … prisen") do not name it
+        covered = [t for t in terms if present(t, item_terms, splitter, parts_apart=t not in vocabulary)
+                   or folded_present(t, item_terms)
+                   or misspelt_present(t, item_terms)
                    or (t not in self.index.lexical.vocabulary and split_present(t, item_terms))]
+        # a verb the item does not use is the asker's wording, not a subject the item lacks
+        verbs = verb_terms(question)
+        terms = [t for t in terms if t in covered or t not in verbs]
+        if not terms:
+            return True
         # the question's subject is its rarest word: an item without it does not answer, whatever else it shares
         lexical = self.index.lexical
         # (nouns and names, not short verbs: "send", "start" say little about which item is meant)
@@ -562,19 +577,19 @@ def names_in(question: str) -> list[str]:
     return [t for m in NAME_WORD.finditer(question.strip()) for t in stems(m.group(0))]
 
 
-def present(term: str, words: set[str], splitter) -> bool:
-    """The term stands in ``words`` as itself, inflected (a short ending), or as a compound's parts; a word that
-    merely begins like it ('havner' for 'havne…' subjects) is not it."""
+def present(term: str, words: set[str], splitter, parts_apart: bool = True) -> bool:
+    """The term stands in ``words`` as itself, inflected (a short ending), or as a compound's parts (unless
+    ``parts_apart`` is off); a word that merely begins like it ('havner' for 'havne…' subjects) is not it."""
     if term in words:
         return True
     vocabulary = getattr(splitter, "vocabulary", set())
     if len(term) >= 4 and any(compound_head(term, w, vocabulary) for w in words):
         # "vinter" in "vintersæsonen": the term begins a compound whose rest is a word of its own
         return True
-    parts = splitter.parts(term)
+    parts = splitter.parts(term) if parts_apart else None
     if parts and set(parts[:2]) <= words:
         return True
-    if len(term) >= 9 and any(
+    if parts_apart and len(term) >= 9 and any(
             any(w.startswith(term[:cut]) for w in words)
             and any(w.startswith(term[cut:]) or w.endswith(term[cut:]) for w in words)
             for cut in range(4, len(term) - 3)):
@@ -598,6 +613,33 @@ def folded_present(term: str, words: set[str]) -> bool:
     return any(len(w) >= 5 and abs(len(w) - len(term)) <= 2
                and (w.translate(VOWEL_FOLD).startswith(folded) or folded.startswith(w.translate(VOWEL_FOLD)))
                for w in words)
+
+
+def misspelt_present(term: str, words: set[str]) -> bool:
+    """A longer term typed with one letter wrong, missing, extra or two swapped ("legeplasen", "ledelinier"):
+    one edit from a word of the item, two for terms of nine letters or more."""
+    if len(term) < 6 or not term.isalpha():
+        return False
+    allowed = 2 if len(term) >= 9 else 1
+    return any(abs(len(w) - len(term)) <= allowed and w[:2] == term[:2] and edits(term, w, allowed) <= allowed
+               for w in words if len(w) >= 6)
+
+
+def edits(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), cut off above ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _part_in(part: str, words: set[str]) -> bool:

@@ -10,15 +10,18 @@ from index.lexical import stems
 
 ATTENDANCE = re.compile(
     r"\b(afbud|fraværende|fravær|deltog|deltagere|deltager|til stede|tilstede|suppleant|mødt|fremmødt|"
-    r"kl-udvalgsmedlem|deltagerliste)\w*", re.I)
+    r"kl-udvalgsmedlem|deltagerliste|repræsenterede)\w*", re.I)
+# "hvem var ikke med", "var der nogen med fra Læsø"; "hvorfor var hun ikke med" asks for a reason instead
+WAS_THERE = re.compile(r"\b(?:ikke\s+med|var\s+(?:der\s+)?(?:nogen\s+)?med)\b(?!\s+(?:i|til|på)\s+at\b)", re.I)
 DECISION = re.compile(
     r"\b(besluttede|beslutning\w*|besluttet|godkend\w*|vedtag\w*|vedtog|tiltrådt\w*|tiltrådte|"
     r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede)\b", re.I)
 AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|hvad koster|pris\w*|antal\w*|stiger|falder|hvor stor)\b",
                     re.I)
 WHEN = re.compile(r"\b(hvornår|hvilken dato|hvilke datoer|dato(en)?|tidspunkt)\b", re.I)
-CASE = re.compile(r"\b(sagsnummer\w*|sagsnr\w*|sag nr|journalnummer\w*|j\.\s?nr)\b", re.I)
-WHO = re.compile(r"^\s*(hvem|hvilke personer|hvilken person)\b", re.I)
+CASE = re.compile(r"\b(sagsnummer\w*|sagsnr\w*|sag nr|journalnummer\w*|journalnr\w*|j\.\s?nr|dokumentnr\w*|"
+                  r"dok\.\s?nr)(?!\w)", re.I)
+WHO = re.compile(r"^\s*(hvem|hvilke personer|hvilken person)\b|\bhvad\s+(?:hedder|hed)\b|\bnavnet\s+på\b", re.I)
 WHERE = re.compile(r"^\s*hvor\s+(ligger|er|holdes|afholdes|findes)\b", re.I)
 LIST = re.compile(r"^\s*(hvilke|hvad var de|hvad er de|nævn)\b", re.I)
 VOTE = re.compile(r"\b(stemte|stemt|stemme\w*|afstemning\w*|stemmeafgivning)\b", re.I)
@@ -43,7 +46,11 @@ FRAMING = set(stems(
     "konkret konkrete vigtig vigtigste vigtigt muligt mulige kunne forventes forventet gældende aktuel aktuelle "
     "holdning holdningen mente mener syntes synes penge folk vi os år stemte stemt stemme stemmerne afstemning "
     "afstemningen stemmetal stemmetallet stemmetallene stemmefordeling stemmefordelingen "
-    "senest gang gange gik går gå nogen noget nogle"
+    "senest gang gange gik går gå nogen noget nogle "
+    # abbreviations that frame ("iflg. tidsplanen", "jf. bilag", "vedr. …")
+    "iflg ifølge jf jvf vedr vedrørende mht pga "
+    # "hvornår er det meningen at …", "det allerførste punkt"
+    "meningen allerførst allerførste"
 ))
 # a date written with digits ("18/8-2022", "14.3.2023") names a meeting, not a topic
 NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
@@ -52,6 +59,67 @@ NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
 _MONTH = "|".join([*MONTHS, *{m[:3] for m in MONTHS}])
 DATE_PHRASE = re.compile(
     rf"\b(?:\d{{1,2}}\.?\s*(?:{_MONTH})\b\.?(?:\s+\d{{4}})?|(?:{_MONTH})\b\.?\s+\d{{4}})(?!\w)", re.I)
+
+
+MODALS = frozenset("skal skulle vil ville kan kunne må måtte bør burde".split())
+AUXILIARIES = frozenset("har havde er var blev bliver blevet været".split())
+WH_WORDS = frozenset("hvad hvem hvor hvornår hvorfor hvordan hvilke hvilken hvilket hvorledes hvorvidt".split())
+# a word after one of these is a noun phrase's ("til et nyt gyngestativ"), not a verb
+NOUN_MARKERS = frozenset(
+    "en et den det de denne dette disse min mit mine din dit sin sit sine vores jeres deres hans hendes dens dets "
+    "til på om for i af med ved fra hos under over efter mod mellem alle hver hvert nogle flere samme ny nyt nye "
+    "anden andet andre".split())
+CLAUSE_END = NOUN_MARKERS | frozenset("og eller iflg ifølge jf nu igen endnu så da når hvis".split())
+
+
+PRONOUNS = frozenset("jeg du han hun vi i de den det der man".split())
+COUNTED = frozenset("mange meget hvilke hvilken hvilket".split())
+
+
+def finite_after_wh_phrase(words: list[str], i: int, after_adjective: bool) -> bool:
+    """The present-tense verb after a longer question phrase, before its subject: "hvor stort et overskud
+    regner afdelingen med" (the word after "hvor mange"/"hvilke" is the counted noun, never the verb)."""
+    word, previous = words[i], words[i - 1]
+    if i < 2 or words[0] not in WH_WORDS or not word.endswith("er") or after_adjective:
+        return False
+    if previous in NOUN_MARKERS | COUNTED | WH_WORDS or i + 1 == len(words):
+        return False
+    following = words[i + 1]
+    return following in PRONOUNS or following.endswith(("en", "et", "ne"))
+
+
+def verb_terms(question: str) -> set[str]:
+    """Stems of the question's verbs, told by Danish word order alone: after "at" ("at reklamere"), first in a
+    yes/no question ("virker bookingsystemet …"), right after the question word ("hvem tager …"), the infinitive
+    or passive that closes a modal clause ("hvor skal temamødet foregå", "skal godkendes"), a participle after an
+    auxiliary ("har rådet sagt", "end ventet"). How a question is worded says nothing about whether the minutes
+    hold its subject: a verb the minutes never use is a paraphrase, a noun they never use is a missing subject."""
+    words = re.findall(r"[\wæøå-]+", question.lower())
+    verbs: set[str] = set()
+    modal = auxiliary = False
+    for i, word in enumerate(words):
+        previous = words[i - 1] if i else ""
+        # the verb closes its clause: the question ends, or a preposition, article or conjunction follows
+        closes = i + 1 == len(words) or words[i + 1] in CLAUSE_END
+        infinitive = word.endswith(("e", "å", "es"))
+        # "den gamle skole": an article and an adjective before it make the word a noun
+        after_adjective = i >= 2 and words[i - 2] in NOUN_MARKERS and previous.endswith("e")
+        clues = (
+            previous == "at" and infinitive,  # "at reklamere"
+            i == 0 and word not in WH_WORDS,  # "virker bookingsystemet …"
+            i == 1 and words[0] in WH_WORDS and word.endswith(("er", "ede", "te")),  # "hvem tager …"
+            finite_after_wh_phrase(words, i, after_adjective) and not verbs,  # "hvor stort et overskud regner …"
+            # "hvor skal temamødet foregå", "… skal godkendes i SSU"
+            modal and infinitive and closes and previous not in NOUN_MARKERS | WH_WORDS and not after_adjective,
+            # "har rådet sagt om", "end ventet"
+            (auxiliary or previous == "end") and word.endswith("t") and closes
+            and previous not in NOUN_MARKERS | AUXILIARIES and not after_adjective,
+        )
+        if any(clues):
+            verbs.add(word)
+        modal = modal or word in MODALS
+        auxiliary = auxiliary or word in AUXILIARIES
+    return {term for word in verbs for term in stems(word)}
 
 
 @dataclass(frozen=True)
@@ -79,7 +147,8 @@ class QuestionKind:
 
 def classify(question: str) -> QuestionKind:
     return QuestionKind(
-        attendance=bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I),
+        attendance=(bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I))
+        or (bool(WAS_THERE.search(question)) and not re.match(r"\s*hvorfor\b", question, re.I)),
         decision=bool(DECISION.search(question)) or bool(YES_NO.match(question)),
         amount=bool(AMOUNT.search(question)),
         when=bool(WHEN.search(question)),
@@ -160,12 +229,17 @@ def other_meeting(question: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+# "junimødet", "på marts-mødet": a meeting named by its month alone
+MONTH_MEETING = re.compile(rf"\b({'|'.join(MONTHS)})-?møde(?:t|rne)?\b", re.I)
+
+
 def named_meeting(question: str) -> tuple[int | None, int] | None:
     """(day, month) of 'på mødet den 8. april' / (None, month) of 'på mødet i juni'; not 'referatet fra mødet
     den 10. februar', which this meeting may well have approved."""
     match = NAMED_MEETING.search(question)
     if not match:
-        return None
+        month = MONTH_MEETING.search(question)
+        return (None, MONTHS[month.group(1).lower()]) if month else None
     if match.group(2):
         return int(match.group(1)), MONTHS[match.group(2).lower()]
     return None, MONTHS[match.group(3).lower()]

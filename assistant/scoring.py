@@ -60,12 +60,26 @@ NUMBER_WORD = re.compile(r"^(to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tre
                          r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|hundrede|tusind)$")
 
 
+def counted_terms(question: str) -> list[str]:
+    """What 'hvor mange' counts: the word right after it even where it frames ('gange', 'møder'), and the first
+    topical word after it ('Hvor mange af pladserne …')."""
+    terms = []
+    after = re.search(r"\bhvor mange\s+(\w+)", question, re.I)
+    if after and stems(after.group(1)):
+        terms.append(stems(after.group(1))[0])
+    focus = focus_term(question)
+    if focus and focus not in terms:
+        terms.append(focus)
+    return [t for t in terms if len(t) >= 3]
+
+
 def _counts(focus: str, text: str) -> bool:
-    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål', 'fire klynger'."""
+    """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål', 'fire klynger',
+    'pladserne på Kløvervangen fra otte til seks'."""
     tokens = text.lower().split()
     for index, token in enumerate(tokens):
         if stems(token) and stems(token)[0].startswith(focus):
-            window = tokens[max(0, index - 3) : index + 4]
+            window = tokens[max(0, index - 3) : index + 7]
             if any(QUANTITY.search(w) or NUMBER_WORD.match(w.strip(",.:;()")) for w in window):
                 return True
     return False
@@ -125,10 +139,11 @@ def answers_type(question: str, top: list[Scored]) -> bool:
         return any(AMOUNT_UNIT.search(t) for t in texts)
     if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
         # a count stands next to the counted thing ("9 indsigelser"), not anywhere in the sentence
-        focus = focus_term(question)
-        if focus and len(focus) >= 4:
-            return any(_counts(focus, t) for t in texts)
-        return any(QUANTITY.search(t) for t in texts)
+        counted = counted_terms(question)
+        if counted:
+            return any(_counts(term, t) for term in counted for t in texts)
+        return any(QUANTITY.search(t) or any(NUMBER_WORD.match(w.strip(",.:;()")) for w in t.lower().split())
+                   for t in texts)
     if kind.vote and re.search(r"\b(stemte|stemt)\b", question, re.I):
         # "Hvem stemte imod …": a vote must be written down, not just the subject
         return any(VOTE_TEXT.search(t) for t in texts)
@@ -145,6 +160,8 @@ def answers_type(question: str, top: list[Scored]) -> bool:
     return True
 
 
+# within an item, a question word that is also in the item's title counts this much
+TITLE_TERM_WEIGHT = 0.5
 # weight of the dense (e5) similarity of question and sentence, as a 0-1 feature over the candidates
 DENSE_SENTENCE_WEIGHT = 0.25
 SENTENCE_CACHE_CHUNKS = 2048
@@ -235,6 +252,10 @@ class SentenceScorer:
             # a word in every sentence of the item (its own name) says little about which sentence answers
             spread = {t: sum(t in words for _, _, words in entries) for t in terms}
             local = {t: weights[t] * math.log(1 + len(entries) / (1 + spread[t])) for t in terms}
+            # the item's title names its subject, which retrieval has already matched: within the item, the
+            # question's other words ("honorar", "tilføjes") tell which sentence answers
+            titled = set(splitter.expand(stems(item.title)))
+            local = {t: w * (TITLE_TERM_WEIGHT if t in titled else 1.0) for t, w in local.items()}
             focus = focus_term(question)
             if focus in local:
                 # "Hvor mange sager": the counted thing matters more than the words around it

@@ -1,0 +1,82 @@
+"""Fast checks of how a question's words are read: verbs by word order, counted things, typos, named meetings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering import edits, misspelt_present, present
+from assistant.questions import classify, named_meeting, verb_terms
+from assistant.scoring import answers_type, counted_terms
+from index.lexical import stems
+from tests.assistant.test_answer_rules import scored as scored_sentence
+
+
+@pytest.mark.parametrize(("question", "verbs"), [
+    ("hvor skal temamødet om ensomhed foregå", {"foregå"}),  # closes a modal clause
+    ("hvem tager sig af at reklamere for temamødet", {"tag", "reklam"}),  # after the question word; after "at"
+    ("virker bookingsystemet i vaskeriet nu", {"virk"}),  # first in a yes/no question
+    ("hvor stort et overskud regner afdelingen med i år", {"regn"}),  # after a longer question phrase
+    ("hvad har ældrerådet sagt om parkeringsforholdene", {"sagt"}),  # participle after an auxiliary
+    ("hvorfor er udgiften lavere end ventet", {"vent"}),
+    # nouns stay nouns: after an article and adjective, after "hvor mange", after "at" as a conjunction
+    ("Hvad skal der ske med den gamle skole?", {"ske"}),
+    ("hvor mange hjælpemidler borgerne skal betale", {"betal"}),
+    ("hvornår er det meningen at sundhedsaftalen skal godkendes", {"godk"}),
+    ("Hvad koster solcellerne på rådhuset?", {"kost"}),
+    ("hvad mener handicaprådet om de nye cykelstier i midtbyen", {"men"}),
+])
+def test_verbs_are_told_by_word_order(question, verbs):
+    assert verb_terms(question) == verbs
+
+
+def test_typed_with_one_letter_wrong_is_the_word():
+    assert edits("legeplas", "legeplad", 2) == 1 and edits("ab", "ba", 2) == 1
+    assert misspelt_present("ledelini", {"ledelinj"})  # "ledelinier" for "ledelinjer"
+    assert not misspelt_present("solcel", {"solsej"})  # short terms need the exact word
+    assert not misspelt_present("cykelsti", {"cykelhandl"})
+
+
+def test_a_compound_the_minutes_use_whole_is_not_its_parts_apart():
+    class Parts:
+        vocabulary = frozenset({"handicap", "pris"})
+
+        @staticmethod
+        def parts(term):
+            return ["handicap", "pris"] if term == "handicappris" else []
+
+    words = {"handicapparkering", "handicap", "pris", "anslå"}
+    assert present("handicappris", words, Parts())
+    assert not present("handicappris", words, Parts(), parts_apart=False)
+
+
+def test_how_many_counts_the_word_after_it_even_a_framing_one():
+    assert counted_terms("Hvor mange gange har fælleshuset været lejet ud?")[0] == stems("gange")[0]
+    question = "Hvor mange gange har fælleshuset været lejet ud i år?"
+    assert answers_type(question, [scored_sentence("Fælleshuset har været udlejet 31 gange i år.")])
+    # a number word, and a number a few words after the counted thing
+    assert answers_type("hvor mange urner er der plads til",
+                        [scored_sentence("Der er plads til omkring tolv urner på plænen.")])
+    assert answers_type("Hvor mange aflastningspladser bliver der tilbage?",
+                        [scored_sentence("Antallet af aflastningspladser på Kløvervangen går fra otte til seks.")])
+    assert not answers_type("Hvor mange urner er der plads til?",
+                            [scored_sentence("Graveren foreslår at udvide plænen mod syd.")])
+
+
+@pytest.mark.parametrize(("question", "attendance", "who", "case"), [
+    ("Var der nogen med fra Læsø på mødet?", True, False, False),
+    ("hvem var ikke med til ældrerådets møde", True, True, False),
+    ("hvem repræsenterede Morsø Kommune", True, True, False),
+    ("hvorfor var Vagn Ottesen ikke med", False, False, False),  # a reason, not the list
+    ("Hvad hedder den nye socialrådgiver?", False, True, False),
+    ("journalnr. på anlægsbevillingen til daginstitutionen", False, False, True),
+    ("dokumentnr på arbejdsoplægget", False, False, True),
+])
+def test_question_kinds_in_other_words(question, attendance, who, case):
+    kind = classify(question)
+    assert (kind.attendance, kind.who, kind.case) == (attendance, who, case)
+
+
+def test_a_meeting_named_by_its_month_alone():
+    assert named_meeting("Hvad blev besluttet om årsrapporten på junimødet?") == (None, 6)
+    assert named_meeting("hvad skete der på marts-mødet") == (None, 3)
+    assert named_meeting("Hvad blev besluttet om årsrapporten?") is None
