@@ -15,6 +15,7 @@ ABBREVIATIONS = {
     "bl.a", "f.eks", "fx", "jf", "ca", "kr", "mio", "mia", "nr", "pkt", "stk", "d", "dvs", "ift", "ifm", "mht",
     "vedr", "evt", "pr", "inkl", "ekskl", "kl", "m.v", "mv", "m.fl", "tlf", "hhv", "iht", "osv", "pga", "sml", "st",
 }
+MONTH_ABBREVIATIONS = {"jan", "feb", "febr", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec"}
 UNIT_ABBREVIATIONS = {"kr", "mio", "mia", "stk", "m.v", "mv", "osv", "m.fl", "mfl"}
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9–\-\"»“(])|\n")
 
@@ -52,6 +53,9 @@ def _abbreviation_before(text: str, index: int) -> bool:
         # "… 64.901 kr. I bilag …": after a unit a capital starts a new sentence; "kr. til" does not
         return not re.match(r"\s*[A-ZÆØÅ]", text[index:])
     if token in ABBREVIATIONS:
+        return True
+    if token in MONTH_ABBREVIATIONS and re.match(r"\s*\d", text[index:]):
+        # "Okt. 2012: aktiviteter defineres", "d. 3. sept. 2024": a shortened month before its year or day
         return True
     if re.fullmatch(r"[A-ZÆØÅ]", word.group(1)) and _initial_after_name(head[: -len(word.group(0))]):
         # "John T. Olsen": a middle initial between names, not the end of a sentence

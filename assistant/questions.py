@@ -18,6 +18,10 @@ DECISION = re.compile(
     r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede)\b", re.I)
 AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|hvad koster|pris\w*|antal\w*|stiger|falder|hvor stor)\b",
                     re.I)
+# "hvad får koret i honorar", "hvad bliver tilskuddet": a sum of money asked for by its name
+MONEY_ASKED = re.compile(
+    r"^\s*hvad\s+(?:får|fik|er|var|bliver|blev|udgør|udgjorde|betaler|betalte)\b.*\b(?:honorar|tilskud|gebyr|"
+    r"kontingent|husleje|løn|depositum|takst|udgift|omkostning|overskud|underskud|bevilling|rådighedsbeløb)", re.I)
 WHEN = re.compile(r"\b(hvornår|hvilken dato|hvilke datoer|dato(en)?|tidspunkt)\b", re.I)
 CASE = re.compile(r"\b(sagsnummer\w*|sagsnr\w*|sag nr|journalnummer\w*|journalnr\w*|j\.\s?nr|dokumentnr\w*|"
                   r"dok\.\s?nr)(?!\w)", re.I)
@@ -25,7 +29,9 @@ WHO = re.compile(r"^\s*(hvem|hvilke personer|hvilken person)\b|\bhvad\s+(?:hedde
 WHERE = re.compile(r"^\s*hvor\s+(ligger|er|holdes|afholdes|findes)\b", re.I)
 LIST = re.compile(r"^\s*(hvilke|hvad var de|hvad er de|nævn)\b", re.I)
 VOTE = re.compile(r"\b(stemte|stemt|stemme\w*|afstemning\w*|stemmeafgivning)\b", re.I)
-STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|stillede sig|reaktion\w*)\b", re.I)
+STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|stillede sig|reaktion\w*|syn på)\b"
+                    # "hvordan har ældrerådet det med …", "hvordan ser rådet på …"
+                    r"|\bhvordan\s+(?:har|havde)\b.*\bdet\s+med\b|\bhvordan\s+(?:ser|så)\b.*\bpå\b", re.I)
 # "Hvad handler punkt 2.1 om?", "hvad gik sagen om kunstgræsbanen ud på?"
 ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$", re.I)
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
@@ -69,7 +75,11 @@ NOUN_MARKERS = frozenset(
     "en et den det de denne dette disse min mit mine din dit sin sit sine vores jeres deres hans hendes dens dets "
     "til på om for i af med ved fra hos under over efter mod mellem alle hver hvert nogle flere samme ny nyt nye "
     "anden andet andre".split())
-CLAUSE_END = NOUN_MARKERS | frozenset("og eller iflg ifølge jf nu igen endnu så da når hvis".split())
+# ... and after these the clause is over, or the verb's particle follows ("rykket frem", "sat op")
+CLAUSE_END = NOUN_MARKERS | frozenset(
+    "og eller iflg ifølge jf nu igen endnu så da når hvis uden frem op ud ind ned tilbage væk igennem sammen".split())
+# "hvor mange", "hvor længe": after these "hvor" asks a measure, and a noun or adverb follows, not the verb
+MEASURES = frozenset("mange meget stor stort store længe lang langt tit ofte højt høj gammel gamle".split())
 
 
 PRONOUNS = frozenset("jeg du han hun vi i de den det der man".split())
@@ -86,6 +96,14 @@ def finite_after_wh_phrase(words: list[str], i: int, after_adjective: bool) -> b
         return False
     following = words[i + 1]
     return following in PRONOUNS or following.endswith(("en", "et", "ne"))
+
+
+def first_verb_after(words: list[str]) -> bool:
+    """Danish puts the finite verb second: right after "hvad", "hvem", "hvornår", "hvorfor", "hvordan", and
+    after "hvor" unless a measure follows ("hvor mange"); after "hvilke"/"hvilken" a noun comes first."""
+    if words[0] in ("hvad", "hvem", "hvornår", "hvorfor", "hvordan", "hvorledes"):
+        return words[1] not in NOUN_MARKERS
+    return words[0] == "hvor" and words[1] not in MEASURES | NOUN_MARKERS
 
 
 def verb_terms(question: str) -> set[str]:
@@ -107,7 +125,7 @@ def verb_terms(question: str) -> set[str]:
         clues = (
             previous == "at" and infinitive,  # "at reklamere"
             i == 0 and word not in WH_WORDS,  # "virker bookingsystemet …"
-            i == 1 and words[0] in WH_WORDS and word.endswith(("er", "ede", "te")),  # "hvem tager …"
+            i == 1 and first_verb_after(words),  # "hvem tager …", "hvad foreslår …", "hvor ligger …"
             finite_after_wh_phrase(words, i, after_adjective) and not verbs,  # "hvor stort et overskud regner …"
             # "hvor skal temamødet foregå", "… skal godkendes i SSU"
             modal and infinitive and closes and previous not in NOUN_MARKERS | WH_WORDS and not after_adjective,
@@ -150,7 +168,7 @@ def classify(question: str) -> QuestionKind:
         attendance=(bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I))
         or (bool(WAS_THERE.search(question)) and not re.match(r"\s*hvorfor\b", question, re.I)),
         decision=bool(DECISION.search(question)) or bool(YES_NO.match(question)),
-        amount=bool(AMOUNT.search(question)),
+        amount=bool(AMOUNT.search(question) or MONEY_ASKED.search(question)),
         when=bool(WHEN.search(question)),
         case=bool(CASE.search(question)),
         who=bool(WHO.search(question)),

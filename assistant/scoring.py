@@ -35,9 +35,12 @@ VOTE_TEXT = re.compile(r"\b(for stemte|imod stemte|stemte (for|imod|nej|ja|blank
 # "hvem blev valgt", "hvem er blevet udpeget": the outcome of the item
 OUTCOME = re.compile(r"\bhvem\s+(?:blev|er blevet|bliver)\b", re.I)
 # how a stance is written down: support, agreement, concern, recommendation
+TAKEN_POSITION = re.compile(r"\b(godkend\w*|vedtog|vedtaget|besluttede|tiltråd\w*|afvis\w*|afviste|tog\b.*\btil "
+                            r"(?:efterretning|orientering)|henstil\w*|opfordr\w*|accept\w*|indstill\w*)", re.I)
 STANCE_TEXT = re.compile(r"\b(opbakning|enig\w*|uenig\w*|tilslutning|positiv\w*|kritisk\w*|bekymr\w*|anbefal\w*|"
                          r"ønske\w*|mente|mener|foreslog|prioritet\w*|tilfreds\w*|støtte\w*|imod|glæde\w*|"
-                         r"betænkelig\w*|modstand|skeptisk\w*|begejstr\w*)", re.I)
+                         r"betænkelig\w*|modstand|skeptisk\w*|begejstr\w*|understreg\w*|bemærk\w*|påpeg\w*|"
+                         r"fremhæv\w*|pointer\w*|udtryk\w*|advar\w*|efterly\w*|tilkendegav|vurder\w*|fandt)", re.I)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ def counted_terms(question: str) -> list[str]:
 def _counts(focus: str, text: str) -> bool:
     """A number standing next to the counted thing: '230 sager', 'sagstallet til 220', '11 mål', 'fire klynger',
     'pladserne på Kløvervangen fra otte til seks'."""
+    if focus.startswith("procent") and re.search(r"\d\s?%", text):
+        return True  # "hvor mange procent": "99%"
     tokens = text.lower().split()
     for index, token in enumerate(tokens):
         if stems(token) and stems(token)[0].startswith(focus):
@@ -111,7 +116,11 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
         # money questions ("hvor meget", "prisen", "beløbet") want an amount with its unit
         bonus += 0.35 if AMOUNT_UNIT.search(text) else (0.1 if QUANTITY.search(text) else -0.2)
     if kind.when:
-        bonus += 0.35 if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) else -0.2
+        if DANISH_DATE.search(text) or re.search(r"\bden \d{1,2}\.", text) or NUMERIC_DAY.search(text):
+            bonus += 0.35
+        else:
+            # "i september 2012", "Okt. 2012: …": a month and year dates less precisely than a day
+            bonus += 0.2 if MONTH_AND_YEAR.search(text) else -0.2
     if kind.who and any(new_name(m.group(0), question) for m in PERSON_NAME.finditer(text)):
         bonus += 0.25
     if kind.who and OUTCOME.search(question) and sentence.kind == "Beslutning":
@@ -157,9 +166,17 @@ def answers_type(question: str, top: list[Scored]) -> bool:
                    for t in texts)
     if kind.who and not kind.decision:
         return any(new_name(m.group(0), question) for t in texts for m in PERSON_NAME.finditer(t))
+    if kind.stance:
+        # a view is written down as one ("bakker op", "bekymret", "anbefaler") or as what the body decided
+        return any(STANCE_TEXT.search(s.sentence.text) or TAKEN_POSITION.search(s.sentence.text)
+                   or s.sentence.kind == "Beslutning" for s in top)
     return True
 
 
+MONTH_AND_YEAR = re.compile(
+    rf"\b(?:{'|'.join(MONTHS)}|jan|feb|febr|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?\s+\d{{4}}\b", re.I)
+# "20.09.2012", "24-04-2013"
+NUMERIC_DAY = re.compile(r"\b\d{1,2}[.-]\d{1,2}[.-](?:19|20)\d\d\b")
 # within an item, a question word that is also in the item's title counts this much
 TITLE_TERM_WEIGHT = 0.5
 # weight of the dense (e5) similarity of question and sentence, as a 0-1 feature over the candidates

@@ -204,3 +204,9 @@ def test_who_became_leads_with_the_decision_naming_someone():
     assert led[0] is decision
     # a question about the background keeps its order
     assert ExtractiveAnswerer._lead_with_type("hvem søgte orlov", [background, decision])[0] is background
+
+
+def test_a_shortened_month_before_its_year_ends_no_sentence():
+    text = "Sept. 2012: Samvirket etableres\nOkt. 2012: Aktiviteter for 2013 defineres\nMødet er d. 3. sept. 2024."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Sept. 2012: Samvirket etableres", "Okt. 2012: Aktiviteter for 2013 defineres", "Mødet er d. 3. sept. 2024."]

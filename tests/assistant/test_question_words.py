@@ -80,3 +80,27 @@ def test_a_meeting_named_by_its_month_alone():
     assert named_meeting("Hvad blev besluttet om årsrapporten på junimødet?") == (None, 6)
     assert named_meeting("hvad skete der på marts-mødet") == (None, 3)
     assert named_meeting("Hvad blev besluttet om årsrapporten?") is None
+
+
+def test_finite_verb_second_and_particle_verbs():
+    assert verb_terms("hvad foreslår samarbejdsudvalget konkret") == {"foreslår"}
+    assert verb_terms("Hvor ligger den nye skole?") == {"lig"}
+    assert "mange" not in verb_terms("Hvor mange skoler lukker?")
+    assert "ryk" in verb_terms("hvorfor blev punktet om stationen rykket frem på mødet")
+    assert "kør" in verb_terms("hvor stor en del af bilerne skal køre uden udledning")
+
+
+def test_a_view_needs_a_view_or_a_decision():
+    question = "Hvad mener rådet om de nye demenskoordinatorer?"
+    assert classify("hvordan har ældrerådet det med de ekstra demenskoordinatorer").stance
+    assert answers_type(question, [scored_sentence("Rådet var tilfreds med de nye demenskoordinatorer.")])
+    assert answers_type(question, [scored_sentence("Bodil Vang understregede, at løsningen er midlertidig.")])
+    assert answers_type(question, [scored_sentence("Taget til efterretning.", section="Beslutning")])
+    assert not answers_type(question, [scored_sentence("2012: Kulturelt Samvirke etableres")])
+
+
+def test_money_asked_by_its_name_and_percent_counted_by_its_sign():
+    assert classify("hvad får Vindbæk Kammerkor i honorar").amount
+    assert not classify("Hvad besluttede udvalget om tilskuddet?").amount
+    assert answers_type("hvor mange procent blev mål 3 opfyldt",
+                        [scored_sentence("Mål 3 blev opfyldt med 99% i 2022.")])
