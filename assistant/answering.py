@@ -324,9 +324,14 @@ class ExtractiveAnswerer:
             return False
         # a decision ("Godkendt.") rarely repeats its topic; the item's title does
         titled = bool(set(terms) & set(splitter.expand(stems(best.item.title))))
-        evidence = bool(best.matched) or titled
+        # the leading sentence holds a topic word, inflected or in a compound ("hunde" → "hundeluftning") too
+        said = set(splitter.expand(stems(best.sentence.text)))
+        evidence = bool(best.matched) or titled or any(present(t, said, splitter, parts_apart=False) for t in covered)
         key = best.item.key
         agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
+        # every topic word in the item, which both searches rank high: the typed sentence that leads may name
+        # none of them ("Mikkel Sand foreslog …" under a question about dogs in the house rules)
+        evidence = evidence or (coverage == 1.0 and agree and key == retrieval.items[0].key)
         if coverage >= 0.6 and evidence:
             return True
         return agree and coverage >= 0.5 and evidence

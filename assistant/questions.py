@@ -82,6 +82,7 @@ CLAUSE_END = NOUN_MARKERS | frozenset(
 MEASURES = frozenset("mange meget stor stort store længe lang langt tit ofte højt høj gammel gamle".split())
 
 
+LIGHT_VERBS = frozenset("have få give se tage gøre holde sætte lave bruge købe bygge søge".split())
 PRONOUNS = frozenset("jeg du han hun vi i de den det der man".split())
 COUNTED = frozenset("mange meget hvilke hvilken hvilket".split())
 
@@ -122,6 +123,8 @@ def verb_terms(question: str) -> set[str]:
         infinitive = word.endswith(("e", "å", "es"))
         # "den gamle skole": an article and an adjective before it make the word a noun
         after_adjective = i >= 2 and words[i - 2] in NOUN_MARKERS and previous.endswith("e")
+        # "ville have hunde med": the word after a light verb is its object
+        after_adjective = after_adjective or previous in LIGHT_VERBS
         clues = (
             previous == "at" and infinitive,  # "at reklamere"
             i == 0 and word not in WH_WORDS,  # "virker bookingsystemet …"
