@@ -2,8 +2,10 @@
 
 `before-onnx` answers were recorded with the PyTorch query path (`REFERAT_QUERY_BACKEND=torch`,
 `REFERAT_EMBED_BACKEND=auto` on a CPU without bf16 in hardware, so fp32) from the sample ingested the same way;
-first before the ONNX path existed, recorded again when the answer rules of issue 13 changed the answers, and
-when a year named in the question began to raise the items of that year (retrieval scores only).
+first before the ONNX path existed, recorded again when the answer rules of issue 13 changed the answers,
+when a year named in the question began to raise the items of that year (retrieval scores only), and when the
+fifth round's sentence scores changed (title words weigh less: citation scores, and one answer lost an
+unrelated closing sentence).
 """
 
 from __future__ import annotations
