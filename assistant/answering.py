@@ -11,9 +11,10 @@ from assistant import participants as attendance
 from assistant.archive import note_ambiguity, other_subject, unmet_date, unnamed_place
 from assistant.history import answer_history
 from assistant.meetings import body_words, dates_named, months_named, names_a_meeting
-from assistant.passages import sections_of
+from assistant.passages import Sentence, sections_of
 from assistant.prompts import PromptBook
 from assistant.questions import (
+    CASE,
     DATE_PHRASE,
     FRAMING,
     QuestionKind,
@@ -517,6 +518,12 @@ class ExtractiveAnswerer:
         item = retrieval.items[0]
         chunks = self.index.item_chunks(item.meeting_id, item.item)
         sections = sections_of(chunks)
+        listed = self._listed_number(question, item, sections)
+        if listed is not None:
+            # "journalnummeret på politikken for kultur og fritid": a document the item lists with its own number
+            entry = Scored(listed, item, 1.0, frozenset(), next(c for c in chunks if c.id == listed.chunk_id))
+            plain = QuestionKind(False, False, False, False, False, False, False, False)
+            return self._compose(question, plain, retrieval, [entry])
         if not item.cases or not sections or not sections[0].sentences:
             return self.not_found(question, retrieval)
         first = sections[0].sentences[0]
@@ -528,6 +535,28 @@ class ExtractiveAnswerer:
         )
         return Answer(question, text, True, tuple(citations_for([entry], retrieval.meetings)),
                       retrieved_items(retrieval))
+
+
+    def _listed_number(self, question: str, item, sections) -> Sentence | None:
+        """The sentence (an attachment line, a reference) that gives a journal or document number next to words
+        the question names beyond the item's own title; None when the question asks for the item's case."""
+        splitter = self.index.lexical.splitter
+        title = set(splitter.expand(stems(item.title)))
+        subject = [t for t in topic_terms(question) if not CASE.search(t) and t not in title and len(t) >= 4]
+        if not subject:
+            return None
+        for section in sections:
+            for sentence in section.sentences:
+                if not DOCUMENT_NUMBER.search(sentence.text):
+                    continue
+                words = set(splitter.expand(stems(sentence.text)))
+                if sum(present(t, words, splitter) for t in subject) >= max(1, (len(subject) + 1) // 2):
+                    return sentence
+        return None
+
+
+# a journal or document number as minutes print them: "73288/09", "12/27845", "28.03.00-Ø40-2-24", "SAG-2023-01519"
+DOCUMENT_NUMBER = re.compile(r"\b\d{2,6}/\d{2}\b|\b\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}\b|\bSAG-\d{4}-\d+\b")
 
 
 def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | None:

@@ -33,7 +33,9 @@ STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|sti
                     # "hvordan har ældrerådet det med …", "hvordan ser rådet på …"
                     r"|\bhvordan\s+(?:har|havde)\b.*\bdet\s+med\b|\bhvordan\s+(?:ser|så)\b.*\bpå\b", re.I)
 # "Hvad handler punkt 2.1 om?", "hvad gik sagen om kunstgræsbanen ud på?"
-ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$", re.I)
+ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$"
+                   # "hvad var emnet for pkt 2.5", "hvad er punkt 4"
+                   r"|\bhvad\s+(?:var|er)\s+(?:emnet\s+(?:for|på|under)|(?:pkt|punkt)\.?\s*\d)", re.I)
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
 REFERS_BACK = re.compile(
     r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|beslutningen|"

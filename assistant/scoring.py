@@ -177,6 +177,8 @@ MONTH_AND_YEAR = re.compile(
     rf"\b(?:{'|'.join(MONTHS)}|jan|feb|febr|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?\s+\d{{4}}\b", re.I)
 # "20.09.2012", "24-04-2013"
 NUMERIC_DAY = re.compile(r"\b\d{1,2}[.-]\d{1,2}[.-](?:19|20)\d\d\b")
+# a sentence has words ("./." and "- 3 -" are marks, not sentences)
+WORDED = re.compile(r"[A-Za-zÆØÅæøåÉé]{2}")
 # within an item, a question word that is also in the item's title counts this much
 TITLE_TERM_WEIGHT = 0.5
 # weight of the dense (e5) similarity of question and sentence, as a 0-1 feature over the candidates
@@ -265,7 +267,7 @@ class SentenceScorer:
             chunks = self.index.item_chunks(item.meeting_id, item.item)
             # a sentence carries its section's heading: "Økonomiske konsekvenser: Ingen" answers what it costs
             entries = [(chunk, sentence, set(splitter.expand(stems(sentence.text + " " + sentence.section))))
-                       for chunk in chunks for sentence in sentences_of(chunk) if len(sentence.text) >= 3]
+                       for chunk in chunks for sentence in sentences_of(chunk) if WORDED.search(sentence.text)]
             # a word in every sentence of the item (its own name) says little about which sentence answers
             spread = {t: sum(t in words for _, _, words in entries) for t in terms}
             local = {t: weights[t] * math.log(1 + len(entries) / (1 + spread[t])) for t in terms}
