@@ -245,10 +245,12 @@ def other_subject(index, question: str, retrieval, answer) -> bool:
         return False
     from assistant.answering import present  # answering imports this module
     from assistant.meetings import body_words, names_a_meeting
-    from assistant.questions import topic_terms
+    from assistant.questions import topic_terms, verb_terms
 
     bodies = body_words(frozenset(r.body for r in index.meetings()))
-    terms = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit() and not names_a_meeting(t, bodies)]
+    verbs = verb_terms(question)  # "delt op i": how it is asked, not what about
+    terms = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit() and not names_a_meeting(t, bodies)
+             and t not in verbs]
     splitter = index.lexical.splitter
     cited = {(c.meeting_id, c.item) for c in answer.citations}
     words: set[str] = set()
@@ -259,7 +261,7 @@ def other_subject(index, question: str, retrieval, answer) -> bool:
     if not missing:
         return False
     for item in retrieval.items:
-        if item.key in cited:
+        if item.key in cited or item.item == PARTICIPANTS_ITEM:  # "Deltagere" is no subject
             continue
         titled = set(splitter.expand(stems(item.title)))
         if any(present(t, titled, splitter) for t in missing):

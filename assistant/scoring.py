@@ -31,7 +31,7 @@ PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.\s)
 CANDIDATE_ITEMS = 3
 # how a vote is written down: "For stemte 13", "stemte imod", "47 for, 3 imod", "enstemmigt"
 VOTE_TEXT = re.compile(r"\b(for stemte|imod stemte|stemte (for|imod|nej|ja|blankt)|\d+ (stemmer )?(for|imod)|"
-                       r"enstemmig\w*|undlod|undlader|stemmer (for|imod|nej|ja|blankt)|stemte \w+ imod)", re.I)
+                       r"enstemmig\w*|undlod|undlader|stemmer (for|imod|nej|ja|blankt)|stemte \w+ imod)\b", re.I)
 # "hvem blev valgt", "hvem er blevet udpeget": the outcome of the item
 OUTCOME = re.compile(r"\bhvem\s+(?:blev|er blevet|bliver)\b", re.I)
 # how a stance is written down: support, agreement, concern, recommendation
@@ -146,6 +146,9 @@ def answers_type(question: str, top: list[Scored]) -> bool:
         return True
     if re.search(r"\bhvor mange (penge|kroner|mio|millioner|milliarder)\b", question, re.I):
         return any(AMOUNT_UNIT.search(t) for t in texts)
+    if kind.vote and re.search(r"\b(stemte|stemt)\b", question, re.I):
+        # "Hvem stemte imod …", "hvor mange stemte for …": a vote must be written down, not just the subject
+        return any(VOTE_TEXT.search(t) for t in texts)
     if kind.amount and re.search(r"\bhvor mange\b", question, re.I):
         # a count stands next to the counted thing ("9 indsigelser"), not anywhere in the sentence
         counted = counted_terms(question)
@@ -153,9 +156,6 @@ def answers_type(question: str, top: list[Scored]) -> bool:
             return any(_counts(term, t) for term in counted for t in texts)
         return any(QUANTITY.search(t) or any(NUMBER_WORD.match(w.strip(",.:;()")) for w in t.lower().split())
                    for t in texts)
-    if kind.vote and re.search(r"\b(stemte|stemt)\b", question, re.I):
-        # "Hvem stemte imod …": a vote must be written down, not just the subject
-        return any(VOTE_TEXT.search(t) for t in texts)
     if kind.amount and re.search(r"\b(koste\w*|pris\w*)\b", question, re.I):
         # what something costs is money, not a share
         return any(MONEY.search(t) for t in texts)

@@ -105,3 +105,9 @@ def test_money_asked_by_its_name_and_percent_counted_by_its_sign():
     assert not classify("Hvad besluttede udvalget om tilskuddet?").amount
     assert answers_type("hvor mange procent blev mål 3 opfyldt",
                         [scored_sentence("Mål 3 blev opfyldt med 99% i 2022.")])
+
+
+def test_a_vote_is_written_down_and_a_year_before_a_verb_is_none():
+    question = "hvor mange stemte for at sende forslaget videre til udvalget"
+    assert answers_type(question, [scored_sentence("Forslaget blev oversendt til udvalget med 15 stemmer for.")])
+    assert not answers_type(question, [scored_sentence("På mødet den 28. april 2023 forelægges et nyt udkast.")])
