@@ -128,6 +128,12 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
         bonus += 0.3
     if kind.where and re.search(r"\b(ligger|på|i)\s+[A-ZÆØÅ]\w+(vej|gade|plads|allé|\s+\d)", text):
         bonus += 0.3
+    if HOW_OFTEN.search(question):
+        # "hvor tit …": "hvert fjerde år", "to gange om året", "årligt"
+        bonus += 0.35 if FREQUENCY.search(text) else 0.0
+    if FINANCED.search(question):
+        # "hvordan skal det finansieres": "Udgiften afholdes af de frie midler"
+        bonus += 0.35 if PAID_BY.search(text) else 0.0
     heading_like = not text.endswith((".", "!", "?", ":")) and len(text.split()) < 6 and not LIST_LINE.match(text)
     if (text.endswith(":") and not kind.listing) or heading_like:
         bonus -= 0.25
@@ -177,6 +183,12 @@ MONTH_AND_YEAR = re.compile(
     rf"\b(?:{'|'.join(MONTHS)}|jan|feb|febr|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?\s+\d{{4}}\b", re.I)
 # "20.09.2012", "24-04-2013"
 NUMERIC_DAY = re.compile(r"\b\d{1,2}[.-]\d{1,2}[.-](?:19|20)\d\d\b")
+HOW_OFTEN = re.compile(r"\bhvor\s+(?:tit|ofte|hyppigt)\b|\bhvor mange gange (?:om|pr\.?|per|i)\b", re.I)
+FREQUENCY = re.compile(r"\b(?:hver[ts]?|årlig\w*|månedlig\w*|ugentlig\w*|dagligt?|kvartalsvis|løbende|"
+                       r"\w+ gange? (?:om|pr\.?|per|i) (?:året|måneden|ugen|dagen|år|kvartalet))\b", re.I)
+FINANCED = re.compile(r"\b(?:finansier\w*|betales?|betaler|dækkes|hvem\s+betal\w*|pengene\s+(?:komme|fra))\b", re.I)
+PAID_BY = re.compile(r"\b(?:afholdes|finansieres|finansiering|betales|dækkes|midler|pulje\w*|konto|kassen|"
+                     r"reserve\w*|budget\w*|bevilling\w*)\b", re.I)
 # a sentence has words ("./." and "- 3 -" are marks, not sentences)
 WORDED = re.compile(r"[A-Za-zÆØÅæøåÉé]{2}")
 # within an item, a question word that is also in the item's title counts this much

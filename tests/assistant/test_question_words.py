@@ -111,3 +111,16 @@ def test_a_vote_is_written_down_and_a_year_before_a_verb_is_none():
     question = "hvor mange stemte for at sende forslaget videre til udvalget"
     assert answers_type(question, [scored_sentence("Forslaget blev oversendt til udvalget med 15 stemmer for.")])
     assert not answers_type(question, [scored_sentence("På mødet den 28. april 2023 forelægges et nyt udkast.")])
+
+
+def test_how_often_and_how_financed_lead_with_their_kind_of_sentence():
+    from assistant.scoring import kind_bonus
+
+    def bonus(question, text):
+        return kind_bonus(classify(question), scored_sentence(text).sentence, question)
+
+    often = "Hvor tit skal SSU lave en ny sundhedsaftale?"
+    assert bonus(often, "SSU udarbejder en sundhedsaftale hvert fjerde år.") > bonus(
+        often, "SSU behandlede udkastet til ny sundhedsaftale i marts.")
+    paid = "Hvordan skal udvidelsen af plænen finansieres?"
+    assert bonus(paid, "Udgiften afholdes af de frie midler.") > bonus(paid, "Graveren foreslår at udvide plænen.")
