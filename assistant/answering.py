@@ -300,9 +300,11 @@ class ExtractiveAnswerer:
             # a section's heading names what it holds ("Økonomiske konsekvenser: Ingen")
             item_terms.update(splitter.expand(stems(entry.sentence.section)))
         vocabulary = self.index.lexical.vocabulary
-        # a compound the minutes use as one word names one thing ("handicapprisen"): its parts standing apart
-        # in another item ("handicapparkering … prisen") do not name it
-        covered = [t for t in terms if present(t, item_terms, splitter, parts_apart=t not in vocabulary)
+        # a compound the minutes use as one word names one thing ("handicapprisen"): its parts standing apart in
+        # an item below the best one ("handicapparkering … prisen") do not name it; in the best item they may
+        # ("skoleudvalget" for "Skole-, Børne- og Ungeudvalget")
+        below = best.item.key != retrieval.items[0].key
+        covered = [t for t in terms if present(t, item_terms, splitter, parts_apart=not below or t not in vocabulary)
                    or folded_present(t, item_terms)
                    or misspelt_present(t, item_terms)
                    or (t not in self.index.lexical.vocabulary and split_present(t, item_terms))]
