@@ -10,8 +10,16 @@ ROLE_HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(deltagere|til stede|tilstede|mødedeltagere|fremmødte|medlemmer)$", re.I), "deltager"),
     (re.compile(r"^kl-udvalgsmedlem(mer)?$", re.I), "kl-udvalgsmedlem"),
     (re.compile(r"^(afbud|fraværende|fravær|afbud fra)$", re.I), "afbud"),
-    (re.compile(r"^(desuden deltog|øvrige deltagere|fra administrationen|sekretariat|gæster)$", re.I), "øvrig"),
+    (re.compile(r"^(desuden deltog|øvrige deltagere|fra administrationen|fra forvaltningen|sekretariat|gæster|"
+                r"endvidere deltog|deltog desuden|desuden til stede)$", re.I), "øvrig"),
 )
+# a heading and its names on one line without a colon, as a saved web page's definition list reads:
+# "Deltagere Inga Bonde (formand), Svend Aage Tolstrup", "Afbud Gudrun Ravn"
+HEADING_THEN_NAMES = re.compile(
+    r"^(deltagere|til stede|tilstede|medlemmer|afbud|fraværende|afbud fra|fra forvaltningen|fra administrationen|"
+    r"desuden deltog|endvidere deltog|deltog desuden)\s+(?=[A-ZÆØÅ])(.*)$", re.I)
+# a part of a name list that is the previous person's municipality or region, not a person
+PLACE_ONLY = re.compile(r"^[A-ZÆØÅ][\w æøå-]*(?:Kommune|Region \w+|Regionen)$")
 BLOCK_START = re.compile(
     r"^(deltagerfortegnelse|deltagere|til stede|tilstede|mødedeltagere|fremmødte|afbud|fraværende|medlemmer)\b", re.I
 )
@@ -69,6 +77,41 @@ def _person(text: str, role: str) -> Participant | None:
     )
 
 
+def _list_parts(text: str) -> list[str]:
+    """A name list cut at commas and "og" outside parentheses; a municipality stays with its person."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for match in re.finditer(r"[()]|,\s*|\s+og\s+", text):
+        token = match.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    merged: list[str] = []
+    for part in (p.strip(" .;") for p in parts):
+        if not part:
+            continue
+        if merged and PLACE_ONLY.match(part):
+            merged[-1] = f"{merged[-1]}, {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+def _people_in(text: str, role: str) -> list[Participant]:
+    """The persons a line names: one ("Per Bach Laursen (V), Vesthimmerlands Kommune") or a list wrapped over
+    lines ("Rasmus Kvist (C), Helle Marbæk (V), Søren Overgaard (F),")."""
+    listed = [p for p in (_person(part, role) for part in _list_parts(text)) if p]
+    if len(listed) >= 2:
+        return listed
+    person = _person(text, role)
+    return [person] if person else listed
+
+
 def parse_participants(block: list[Line]) -> list[Participant]:
     """One record per person, in the order of the source, inconsistencies kept."""
     people: list[Participant] = []
@@ -82,16 +125,14 @@ def parse_participants(block: list[Line]) -> list[Participant]:
         if heading_role is None and _role_for(text):
             heading_role = _role_for(text)
             inline = ""
+        if heading_role is None and (unmarked := HEADING_THEN_NAMES.match(text)):
+            heading_role, inline = _role_for(unmarked.group(1)), unmarked.group(2)
         if heading_role:
             role = heading_role
-            for part in re.split(r",\s*|\s+og\s+", inline.strip()) if inline.strip() else []:
-                person = _person(part, role)
-                if person:
-                    people.append(person)
+            if inline.strip():
+                people.extend(_people_in(inline.strip(), role))
             continue
-        person = _person(text, role)
-        if person:
-            people.append(person)
+        people.extend(_people_in(text, role))
     return people
 
 
