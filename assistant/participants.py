@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from index.store import StoredChunk
 
 ROLE_WORDS = {
-    "afbud": re.compile(r"\b(afbud|fraværende|fravær|ikke til stede|manglede)\w*", re.I),
+    "afbud": re.compile(r"\b(afbud|fraværende|fravær|ikke til stede|ikke med|ikke mødt|ikke deltog|manglede|"
+                        r"udeblev|deltog ikke|mødte ikke)\w*", re.I),
     "suppleant": re.compile(r"\bsuppleant\w*", re.I),
     "kl-udvalgsmedlem": re.compile(r"\bkl-udvalgsmedlem\w*", re.I),
     "deltager": re.compile(r"\b(deltog|deltagere|deltager|til stede|tilstede|mødt|fremmødt)\w*", re.I),
@@ -87,6 +88,10 @@ def quote_lines(text: str, chosen: list[Person], role: str) -> list[tuple[int, i
     return [(start, end) for start, end, _ in quote_blocks(text, chosen, role)]
 
 
+BLOCK_HEADING = re.compile(r"^(afbud|fraværende|fravær|kl-udvalgsmedlem\w*|deltagere|til stede|tilstede|"
+                           r"mødedeltagere)(?=\s*:|\s*$|\s+[A-ZÆØÅ])", re.I)
+
+
 def quote_blocks(text: str, chosen: list[Person], role: str) -> list[tuple[int, int, str]]:
     """As quote_lines, with the heading of the block each line stands in ('Afbud', 'Fraværende', 'Deltagere')."""
     lines: list[tuple[int, int, str]] = []
@@ -99,16 +104,18 @@ def quote_blocks(text: str, chosen: list[Person], role: str) -> list[tuple[int, 
     spans: list[tuple[int, int, str]] = []
     remaining = {p.name for p in chosen}
     for start, end, line in lines:
-        written = line.strip().split(":", 1)[0].strip()
-        heading = written.lower()
-        if re.fullmatch(r"(afbud|fraværende|fravær)", heading):
-            block_role, block_name = "afbud", written[:1].upper() + written[1:]
-        elif heading.startswith("kl-udvalgsmedlem"):
-            block_role, block_name = "kl-udvalgsmedlem", written[:1].upper() + written[1:]
-        elif re.fullmatch(r"(deltagere|til stede|tilstede|mødedeltagere)", heading):
-            block_role, block_name = "deltager", written[:1].upper() + written[1:]
+        # the heading may stand alone, before a colon, or before the names on its line ("Afbud Gudrun Ravn")
+        opening = BLOCK_HEADING.match(line.strip())
+        if opening:
+            written, heading = opening.group(1), opening.group(1).lower()
+            if heading in ("afbud", "fraværende", "fravær"):
+                block_role, block_name = "afbud", written[:1].upper() + written[1:]
+            elif heading.startswith("kl-udvalgsmedlem"):
+                block_role, block_name = "kl-udvalgsmedlem", written[:1].upper() + written[1:]
+            else:
+                block_role, block_name = "deltager", written[:1].upper() + written[1:]
         for name in list(remaining):
-            if line.startswith(name) or f": {name}" in line or f", {name}" in line:
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line):
                 role_matches = role == block_role or (role in ("deltager", "suppleant") and block_role != "afbud")
                 if role_matches:
                     spans.append((start, end, block_name))

@@ -124,3 +124,20 @@ def test_how_often_and_how_financed_lead_with_their_kind_of_sentence():
         often, "SSU behandlede udkastet til ny sundhedsaftale i marts.")
     paid = "Hvordan skal udvidelsen af plænen finansieres?"
     assert bonus(paid, "Udgiften afholdes af de frie midler.") > bonus(paid, "Graveren foreslår at udvide plænen.")
+
+
+def test_who_was_not_there_asks_for_the_absent():
+    from assistant.participants import wanted_role
+
+    assert wanted_role("hvem var ikke med til ældrerådets møde") == "afbud"
+    assert wanted_role("Hvem deltog ikke?") == "afbud"
+    assert wanted_role("Hvem deltog?") == "deltager"
+
+
+def test_the_absent_are_quoted_from_a_heading_without_colon():
+    from assistant.participants import Person, quote_blocks
+
+    block = "Deltagere Inga Bonde (formand), Merete Lunn\nAfbud Gudrun Ravn\nFra forvaltningen Lotte Damgaard"
+    absent = [Person(name="Gudrun Ravn", party=None, municipality=None, role="afbud", note=None)]
+    assert [(block[a:b], heading) for a, b, heading in quote_blocks(block, absent, "afbud")] == [
+        ("Afbud Gudrun Ravn", "Afbud")]
