@@ -92,9 +92,18 @@ def _counts(focus: str, text: str) -> bool:
 
 def new_name(name: str, question: str) -> bool:
     """A name the question does not already hold in part: 'Havnsted Sundhedshus' does not answer 'Hvem … i
-    Havnsted?', nor 'Foreningen Kystby Musikfestival' 'Hvem … på musikfestivalen?'."""
+    Havnsted?', nor 'Foreningen Kystby Musikfestival' 'Hvem … på musikfestivalen?'. A building or a place
+    ('Rødmose Kulturhus', 'Nørre Allé') answers no 'hvem'."""
+    if PLACE_NAME.search(name):
+        return False
     asked = set(stems(question))
     return not any(w in asked for w in stems(name))
+
+
+# the last word of a name that is a building or a place, not a person or a body
+PLACE_NAME = re.compile(r"(?:hus|huset|hal|hallen|skole|skolen|vej|gade|allé|center|centret|centeret|kirke|kirken|"
+                        r"park|parken|torv|torvet|plads|pladsen|stadion|bibliotek|biblioteket|havn|havnen|strand|"
+                        r"stranden|station|stationen)$", re.I)
 
 
 def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> float:

@@ -141,3 +141,9 @@ def test_the_absent_are_quoted_from_a_heading_without_colon():
     absent = [Person(name="Gudrun Ravn", party=None, municipality=None, role="afbud", note=None)]
     assert [(block[a:b], heading) for a, b, heading in quote_blocks(block, absent, "afbud")] == [
         ("Afbud Gudrun Ravn", "Afbud")]
+
+
+def test_a_building_answers_no_who():
+    question = "hvem tager sig af at reklamere for temamødet"
+    assert not answers_type(question, [scored_sentence("Temamødet holdes i Rødmose Kulturhus den 8. april.")])
+    assert answers_type(question, [scored_sentence("Merete Lunn og Birthe Alsted står for annonceringen.")])
