@@ -150,6 +150,16 @@ def bodies_named(question: str, bodies: list[str]) -> list[str]:
 ASKED_DATE = re.compile(rf"\b(\d{{1,2}})\.?\s*({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
+# a meeting named by its day without a year: "økonomiudvalgsmødet 5. marts", "på mødet den 9. april"
+MEETING_DAY = re.compile(
+    rf"møde\w*\s+(?:den\s+|d\.\s*)?(\d{{1,2}})\.?\s*({'|'.join(MONTHS)})\b(?!\.?\s*\d{{4}})", re.I)
+
+
+def meeting_days_named(question: str) -> set[str]:
+    """'MM-DD' of a meeting the question names by day and month alone."""
+    return {f"{MONTHS[m.lower()]:02d}-{int(d):02d}" for d, m in MEETING_DAY.findall(question) if 1 <= int(d) <= 31}
+
+
 def dates_named(question: str) -> set[str]:
     found = {iso_date(m.group(0)) for m in NUMERIC_DATE.finditer(question)}
     found |= {f"{int(y):04d}-{MONTHS[m.lower()]:02d}-{int(d):02d}" for d, m, y in ASKED_DATE.findall(question)
@@ -200,6 +210,16 @@ def resolve(question: str, records: list[MeetingRecord]) -> Resolution:
     dates = dates_named(question)
     chosen = [r for r in scope if r.date in dates]
     stripped = False
+    if not chosen and not dates:
+        # "udvalgsmødet 4. marts": the meetings of that day in any year (each is answered when several are)
+        days = meeting_days_named(question)
+        chosen = [r for r in scope if r.date and r.date[5:] in days] if days else []
+        if days and not chosen and named:
+            # "økonomiudvalgsmødet 5. marts" held by "Højmark Kommune, Økonomiudvalget" while a plain
+            # "Økonomiudvalget" was the closer name: the day decides between bodies of that name
+            tails = {n.split(",")[-1].strip().lower() for n in named}
+            chosen = [r for r in records if r.date and r.date[5:] in days
+                      and any(tail in r.body.lower() for tail in tails)]
     if not chosen and not dates:
         months = months_named(question)
         chosen = [r for r in scope if r.date[:7] in months] if months else []

@@ -125,3 +125,19 @@ def test_a_named_year_is_preferred_not_required():
     items = [_hit(a, "4", "Budget", 1.0), _hit(b, "4", "Budget", 0.9)]
     assert [i.date for i in prefer_years(items, frozenset({"2024"}))] == ["2024-03-12", "2023-03-14"]
     assert [i.date for i in prefer_years(items, frozenset({"2019"}))] == ["2023-03-14", "2024-03-12"]
+
+
+def test_a_meeting_named_by_day_and_month_alone():
+    chosen = resolve("hvem var fraværende på økonomiudvalgsmødet 18. juni", RECORDS)
+    assert [(r.body, r.date) for r in chosen.meetings] == [("Økonomiudvalget", "2024-06-18")]
+    every_year = resolve("Hvem havde afbud til mødet den 12. marts?", RECORDS)
+    assert {r.date for r in every_year.meetings} == {"2024-03-12"} and every_year.route == "dato"
+    # a day that is no meeting's, or one not tied to a meeting, restricts nothing
+    assert resolve("Hvad sker der fra 1. august?", RECORDS).route is None
+    assert resolve("Hvad besluttede ØU på mødet den 2. maj?", RECORDS).route == "organ"
+
+
+def test_the_day_decides_between_bodies_of_one_name():
+    records = [*RECORDS, record("Højmark Kommune, Økonomiudvalget", "2024-03-05")]
+    chosen = resolve("hvem var fraværende på økonomiudvalgsmødet 5. marts", records)
+    assert [(r.body, r.date) for r in chosen.meetings] == [("Højmark Kommune, Økonomiudvalget", "2024-03-05")]
