@@ -307,7 +307,7 @@ class ExtractiveAnswerer:
         covered = [t for t in terms if present(t, item_terms, splitter, parts_apart=not below or t not in vocabulary)
                    or folded_present(t, item_terms)
                    or misspelt_present(t, item_terms)
-                   or (t not in self.index.lexical.vocabulary and split_present(t, item_terms))]
+                   or (t not in vocabulary and split_present(t, item_terms))]
         # a verb the item does not use is the asker's wording, not a subject the item lacks
         verbs = verb_terms(question)
         terms = [t for t in terms if t in covered or t not in verbs]
@@ -537,7 +537,6 @@ class ExtractiveAnswerer:
         )
         return Answer(question, text, True, tuple(citations_for([entry], retrieval.meetings)),
                       retrieved_items(retrieval))
-
 
     def _listed_number(self, question: str, item, sections) -> Sentence | None:
         """The sentence (an attachment line, a reference) that gives a journal or document number next to words

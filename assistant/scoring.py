@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.passages import Sentence, sentences_of
+from assistant.passages import MONTH_ABBREVIATIONS, Sentence, sentences_of
 from assistant.questions import QuestionKind, classify, focus_term, party_letters, scoring_terms
 from assistant.retrieval import ItemHit, Retrieval
 from index.catalog import MinutesIndex
@@ -82,12 +82,14 @@ def _counts(focus: str, text: str) -> bool:
     if focus.startswith("procent") and re.search(r"\d\s?%", text):
         return True  # "hvor mange procent": "99%"
     tokens = text.lower().split()
-    for index, token in enumerate(tokens):
-        if stems(token) and stems(token)[0].startswith(focus):
-            window = tokens[max(0, index - 3) : index + 7]
-            if any(QUANTITY.search(w) or NUMBER_WORD.match(w.strip(",.:;()")) for w in window):
-                return True
-    return False
+    return any(stems(token) and stems(token)[0].startswith(focus)
+               and any(is_number(w) for w in tokens[max(0, index - 3) : index + 7])
+               for index, token in enumerate(tokens))
+
+
+def is_number(word: str) -> bool:
+    """A word that is a number: digits ("220", "1.000") or a number word ("fire", "tolv")."""
+    return bool(QUANTITY.search(word) or NUMBER_WORD.match(word.strip(",.:;()")))
 
 
 def new_name(name: str, question: str) -> bool:
@@ -169,8 +171,7 @@ def answers_type(question: str, top: list[Scored]) -> bool:
         counted = counted_terms(question)
         if counted:
             return any(_counts(term, t) for term in counted for t in texts)
-        return any(QUANTITY.search(t) or any(NUMBER_WORD.match(w.strip(",.:;()")) for w in t.lower().split())
-                   for t in texts)
+        return any(is_number(w) for t in texts for w in t.lower().split())
     if kind.amount and re.search(r"\b(koste\w*|pris\w*)\b", question, re.I):
         # what something costs is money, not a share
         return any(MONEY.search(t) for t in texts)
@@ -188,8 +189,7 @@ def answers_type(question: str, top: list[Scored]) -> bool:
     return True
 
 
-MONTH_AND_YEAR = re.compile(
-    rf"\b(?:{'|'.join(MONTHS)}|jan|feb|febr|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?\s+\d{{4}}\b", re.I)
+MONTH_AND_YEAR = re.compile(rf"\b(?:{'|'.join([*MONTHS, *sorted(MONTH_ABBREVIATIONS)])})\.?\s+\d{{4}}\b", re.I)
 # "20.09.2012", "24-04-2013"
 NUMERIC_DAY = re.compile(r"\b\d{1,2}[.-]\d{1,2}[.-](?:19|20)\d\d\b")
 HOW_OFTEN = re.compile(r"\bhvor\s+(?:tit|ofte|hyppigt)\b|\bhvor mange gange (?:om|pr\.?|per|i)\b", re.I)

@@ -100,6 +100,11 @@ def write_texts(folder: Path, texts: dict[str, str]) -> list[Path]:
     return paths
 
 
+def extractive_answer(assistant, question: str, k: int = 5):
+    """The answer without an LLM to ``question`` over the whole index of ``assistant``."""
+    return assistant.extractive.answer(question, assistant.retrieve(question, k=k))
+
+
 def long_minutes_pdf(directory: Path, items: int = 40) -> Path:
     """A long minutes PDF (many agenda items) whose ingest takes several seconds of embedding.
 

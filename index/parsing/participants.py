@@ -103,8 +103,8 @@ def _list_parts(text: str) -> list[str]:
 
 
 def _people_in(text: str, role: str) -> list[Participant]:
-    """The persons a line names: one ("Per Bach Laursen (V), Vesthimmerlands Kommune") or a list wrapped over
-    lines ("Rasmus Kvist (C), Helle Marbæk (V), Søren Overgaard (F),")."""
+    """The persons a line names: one ("Anne Vik (V), Vestby Kommune") or a list wrapped over lines
+    ("Ole Dam (C), Helle Mark (V), Søren Gad (F),")."""
     listed = [p for p in (_person(part, role) for part in _list_parts(text)) if p]
     if len(listed) >= 2:
         return listed

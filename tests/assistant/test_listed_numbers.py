@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import extractive_answer as ask
 from tests.conftest import write_texts
 
 MINUTES = """Kultur- og Fritidsudvalget
@@ -32,10 +33,6 @@ Godkendt.
 @pytest.fixture(scope="module")
 def culture(assistant_over, tmp_path_factory):
     return assistant_over(write_texts(tmp_path_factory.mktemp("numbers"), {"kfu-2024-06-04.txt": MINUTES}))
-
-
-def ask(assistant, question: str):
-    return assistant.extractive.answer(question, assistant.retrieve(question, k=5))
 
 
 @pytest.mark.integration

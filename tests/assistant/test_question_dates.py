@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import extractive_answer as ask
 from tests.conftest import write_texts
 
 COMMITTEE = """Klima-, Teknik- og Miljøudvalget
@@ -48,10 +49,6 @@ Byrådet godkendte salget af grunden til højestbydende for 2,1 mio. kr.
 def two_bodies(assistant_over, tmp_path_factory):
     folder = tmp_path_factory.mktemp("dates")
     return assistant_over(write_texts(folder, {"ktmu-2024-03-05.txt": COMMITTEE, "byraad-2024-04-10.txt": COUNCIL}))
-
-
-def ask(assistant, question: str):
-    return assistant.extractive.answer(question, assistant.retrieve(question, k=5))
 
 
 @pytest.mark.integration

@@ -27,7 +27,7 @@ def test_a_heading_without_colon_then_names_on_the_same_line():
 
 
 def test_a_municipality_after_a_comma_stays_with_its_person():
-    parsed = parse_participants([Line("Deltagere:", 1), Line("Per Bach Laursen (V), Vesthimmerlands Kommune", 1),
-                                 Line("Mikael Klitgaard (V), Brønderslev Kommune", 1)])
+    parsed = parse_participants([Line("Deltagere:", 1), Line("Bo Lind Vestergaard (V), Vestby Kommune", 1),
+                                 Line("Karin Holt (A), Østerå Kommune", 1)])
     assert [(p.name, p.municipality) for p in parsed] == [
-        ("Per Bach Laursen", "Vesthimmerlands Kommune"), ("Mikael Klitgaard", "Brønderslev Kommune")]
+        ("Bo Lind Vestergaard", "Vestby Kommune"), ("Karin Holt", "Østerå Kommune")]
