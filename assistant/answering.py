@@ -107,7 +107,7 @@ class ExtractiveAnswerer:
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         scored = self.scorer.score(question, kind, retrieval)
-        if (not scored or self._unknown_topic(question, scored) or self._other_body_decided(question, scored)
+        if (not scored or self._unknown_topic(question, retrieval, scored) or self._other_body_decided(question, scored)
                 or self._other_meeting(question, scored)):
             return self.not_found(question, retrieval)
         if kind.about:
@@ -227,7 +227,8 @@ class ExtractiveAnswerer:
         for typed in (s for s in ranked if answers_type(question, [s])):
             close = typed.score >= best.score - 0.6
             shares = bool(typed.matched & topic)
-            if close or shares or adjacent(best, typed):
+            # the amount of the subject sits after the sentence naming it, not before it
+            if close or shares or (adjacent(best, typed) and typed.sentence.start > best.sentence.start):
                 return [typed] + [s for s in ranked if s is not typed]
         return ranked
 
@@ -241,8 +242,40 @@ class ExtractiveAnswerer:
         return replace(answer, answer=f"{lead} {answer.answer}")
 
     # --- scoring ----------------------------------------------------------------------------
-    def _unknown_topic(self, question: str, scored: list[Scored]) -> bool:
-        """A topical word the minutes never use (busdrift, cykelsti, borgmester): they do not cover it."""
+    def _unknown_topic(self, question: str, retrieval: Retrieval, scored: list[Scored]) -> bool:
+        """A topical word the minutes never use (busdrift, cykelsti, borgmester): they do not cover it, unless it
+        is a paraphrase (see ``paraphrased``)."""
+        unknown = self._unknown_terms(question, scored)
+        return bool(unknown) and not self._paraphrased(question, retrieval, scored, unknown)
+
+    def _paraphrased(self, question: str, retrieval: Retrieval, scored: list[Scored], missing: list[str]) -> bool:
+        """One word of a question of three or more topic words is the asker's own ("beløbsloft" for the minutes'
+        "beløbsgrænse", "græsset" for "de grønne arealer"): every other topic word is in the best item, which
+        both searches rank first. A name is never a paraphrase, and two missing words are a missing subject."""
+        if len(missing) != 1 or missing[0] in names_in(question):
+            return False
+        key = scored[0].item.key
+        if not (retrieval.items and key == retrieval.items[0].key and retrieval.dense_items[:1] == [key]
+                and retrieval.lexical_items[:1] == [key]):
+            return False
+        bodies = self._body_words()
+        verbs = verb_terms(question)
+        parties = party_letters(question)
+        terms = [t for t in topic_terms(question)
+                 if not names_a_meeting(t, bodies) and t not in parties and t not in verbs and t not in missing]
+        if len(terms) < 2:
+            return False
+        splitter = self.index.lexical.splitter
+        words = set(splitter.expand(stems(scored[0].item.title)))
+        for entry in scored:
+            if entry.item.key == key:
+                words.update(splitter.expand(stems(entry.sentence.text)))
+                words.update(symbol_words(entry.sentence.text))
+        return all(present(t, words, splitter) or folded_present(t, words) or misspelt_present(t, words)
+                   for t in terms)
+
+    def _unknown_terms(self, question: str, scored: list[Scored]) -> list[str]:
+        """The question's topical words that neither the index nor the best item knows in any form."""
         vocabulary = self.index.lexical.vocabulary
         splitter = self.index.lexical.splitter
         sentences = [set(splitter.expand(stems(s.sentence.text))) for s in scored]
@@ -259,8 +292,10 @@ class ExtractiveAnswerer:
         bodies = self._body_words()
         parties = party_letters(question)
         verbs = verb_terms(question)
+        symbols = set().union(*(symbol_words(s.sentence.text) for s in scored))
+        unknown: list[str] = []
         for term in topic_terms(question):
-            if names_a_meeting(term, bodies) or term in parties or term in verbs:
+            if names_a_meeting(term, bodies) or term in parties or term in verbs or term in symbols:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
@@ -279,8 +314,8 @@ class ExtractiveAnswerer:
             # an unseen compound counts as covered only when its parts stand together somewhere
             # ("taksten stiger" covers "takststigning"; "kommunale … valg" apart does not cover "kommunalvalg")
             if not parts or not any(set(parts[:2]) <= words for words in sentences):
-                return True
-        return False
+                unknown.append(term)
+        return unknown
 
     def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored], typed: bool = True) -> bool:
         """Does this item speak to the question? Its subject, term coverage, rank agreement, the answer's type."""
@@ -299,6 +334,7 @@ class ExtractiveAnswerer:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
             # a section's heading names what it holds ("Økonomiske konsekvenser: Ingen")
             item_terms.update(splitter.expand(stems(entry.sentence.section)))
+            item_terms.update(symbol_words(entry.sentence.text))
         vocabulary = self.index.lexical.vocabulary
         # a compound the minutes use as one word names one thing ("handicapprisen"): its parts standing apart in
         # an item below the best one ("handicapparkering … prisen") do not name it; in the best item they may
@@ -321,7 +357,9 @@ class ExtractiveAnswerer:
         coverage = len(covered) / len(terms)
         # ... unless the item holds all but one of three or more topic words (a synonym for the missing one:
         # "kursus" for "undervisning"); a name the question gives must be there all the same
-        if rarest not in covered and len(rarest) >= 4 and not (len(terms) >= 3 and coverage >= 0.75):
+        missing = [t for t in terms if t not in covered]
+        synonym = len(terms) >= 3 and (coverage >= 0.75 or self._paraphrased(question, retrieval, ranked, missing))
+        if rarest not in covered and len(rarest) >= 4 and not synonym:
             return False
         if any(t not in covered for t in names_in(question) if t in terms):
             return False
@@ -335,9 +373,37 @@ class ExtractiveAnswerer:
         # every topic word in the item, which both searches rank high: the typed sentence that leads may name
         # none of them ("Mikkel Sand foreslog …" under a question about dogs in the house rules)
         evidence = evidence or (coverage == 1.0 and agree and key == retrieval.items[0].key)
-        if coverage >= 0.6 and evidence:
+        kind = classify(question)
+        # an amount or a name answers about the subject it stands by (a vote line, "15 stemmer for", rarely repeats
+        # what was voted on)
+        named = kind.amount or (kind.who and not kind.decision)
+        subject = [t for t in covered if t not in verbs]
+        if typed and named and not kind.vote and not self._about_subject(ranked, subject):
+            return False
+        if (coverage >= 0.6 or synonym) and evidence:
             return True
         return agree and coverage >= 0.5 and evidence
+
+    def _about_subject(self, ranked: list[Scored], covered: list[str]) -> bool:
+        """An amount, a count or a name answers only about its subject: the item's title, the sentence giving it
+        or the one right before it names a topic word of the question ("ca. 18.000 kr." for electricity says
+        nothing of the organ fund in the next sentence)."""
+        if not covered:
+            return True
+        splitter = self.index.lexical.splitter
+        lead = ranked[0]
+        # the item's title names its subject for every sentence of it ("Anlægsbevilling til ny daginstitution")
+        if any(present(t, set(splitter.expand(stems(lead.item.title))), splitter) for t in covered):
+            return True
+        before = [s for s in ranked if adjacent(s, lead) and s.sentence.start < lead.sentence.start]
+        for entry in [lead, *before]:
+            said = set(splitter.expand(stems(entry.sentence.text))) | symbol_words(entry.sentence.text)
+            # "et nyt stativ" is the "gyngestativ" asked about: a compound's head names it
+            heads = any(t.endswith(w) and 5 <= len(w) <= len(t) - 3 for t in covered for w in said)
+            if heads or any(present(t, said, splitter, parts_apart=False) or misspelt_present(t, said)
+                            for t in covered):
+                return True
+        return False
 
     def _attends_other_event(self, question: str) -> bool:
         """"Hvor mange deltog i borgermødet?" asks about an event the minutes describe, not who attended the
@@ -412,11 +478,20 @@ class ExtractiveAnswerer:
             if index + 1 >= len(ordered):
                 continue
             following = ordered[index + 1]
-            gap = following.chunk.text[entry.sentence.end : following.sentence.start]
-            if (following.sentence.chunk_id == entry.sentence.chunk_id and "\n" not in gap
-                    and CONTINUES.match(following.sentence.text) and following not in chosen):
+            if CONTINUES.match(following.sentence.text) and following not in chosen \
+                    and self._runs_on(entry, following):
                 added.append(following)
         return added
+
+    @staticmethod
+    def _runs_on(entry: Scored, following: Scored) -> bool:
+        """The next sentence (in document order) follows in the same paragraph, or opens the next chunk of the
+        same section right where this one's chunk ends (a long section is cut into chunks between paragraphs:
+        "… igen i efteråret." | "Det kunne fx være ved …"; the next chunk repeats only the item's heading)."""
+        if following.sentence.chunk_id == entry.sentence.chunk_id:
+            return "\n" not in following.chunk.text[entry.sentence.end : following.sentence.start]
+        return (following.sentence.section == entry.sentence.section
+                and not entry.chunk.text[entry.sentence.end :].strip())
 
     def _list_block(self, question: str, best: Scored, same_item: list[Scored]) -> list[Scored]:
         """An intro line ending in ':' and the list lines under it, when they hold the answer."""
@@ -585,6 +660,11 @@ def closed(same_item: list[Scored]) -> bool:
     """The item holds only a closed-item note ('Lukket punkt', 'Behandlet for lukkede døre.')."""
     words = sum(len(s.sentence.text.split()) for s in same_item)
     return words < 15 and any(CLOSED.search(s.sentence.text) for s in same_item)
+
+
+def symbol_words(text: str) -> set[str]:
+    """Words the minutes write as a sign: "99%" says "procent"."""
+    return {"procent"} if re.search(r"\d\s?%", text) else set()
 
 
 def compound_head(term: str, word: str, vocabulary: set[str]) -> bool:

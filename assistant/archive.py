@@ -249,7 +249,9 @@ def other_subject(index, question: str, retrieval, answer) -> bool:
 
     bodies = body_words(frozenset(r.body for r in index.meetings()))
     verbs = verb_terms(question)  # "delt op i": how it is asked, not what about
-    terms = [t for t in topic_terms(question) if len(t) >= 4 and not t.isdigit() and not names_a_meeting(t, bodies)
+    # a year or a period ("2024-27") dates the subject; it names no other one
+    terms = [t for t in topic_terms(question) if len(t) >= 4 and not re.fullmatch(r"[\d./-]+", t)
+             and not names_a_meeting(t, bodies)
              and t not in verbs]
     splitter = index.lexical.splitter
     cited = {(c.meeting_id, c.item) for c in answer.citations}

@@ -16,8 +16,8 @@ WAS_THERE = re.compile(r"\b(?:ikke\s+med|var\s+(?:der\s+)?(?:nogen\s+)?med)\b(?!
 DECISION = re.compile(
     r"\b(besluttede|beslutning\w*|besluttet|godkend\w*|vedtag\w*|vedtog|tiltrådt\w*|tiltrådte|"
     r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede)\b", re.I)
-AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|hvad koster|pris\w*|antal\w*|stiger|falder|hvor stor)\b",
-                    re.I)
+AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|koster|kostede|koste|pris\w*|antal\w*|stiger|falder|"
+                    r"hvor stor)\b", re.I)
 # "hvad får koret i honorar", "hvad bliver tilskuddet": a sum of money asked for by its name
 MONEY_ASKED = re.compile(
     r"^\s*hvad\s+(?:får|fik|er|var|bliver|blev|udgør|udgjorde|betaler|betalte)\b.*\b(?:honorar|tilskud|gebyr|"
@@ -58,7 +58,9 @@ FRAMING = set(stems(
     # abbreviations that frame ("iflg. tidsplanen", "jf. bilag", "vedr. …")
     "iflg ifølge jf jvf vedr vedrørende mht pga "
     # "hvornår er det meningen at …", "det allerførste punkt"
-    "meningen allerførst allerførste"
+    "meningen allerførst allerførste "
+    # prepositions that only relate the topic words ("køre uden udledning", "mellem regionen og kommunerne")
+    "uden ved mellem omkring blandt gennem igennem inden"
 ))
 # a date written with digits ("18/8-2022", "14.3.2023") names a meeting, not a topic
 NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
@@ -187,13 +189,16 @@ def classify(question: str) -> QuestionKind:
 
 
 INTERROGATIVES = set(stems("hvad hvem hvornår hvor hvordan hvorfor hvilke hvilken hvilket"))
+# adverbs that say how the question is put, not what it is about: "så det ikke sker igen" must not pick every
+# sentence with "så" and "igen" in it
+ADVERBS = set(stems("så igen nu lige kun stadig allerede endnu egentlig vel mon nok også"))
 
 
 def scoring_terms(question: str) -> list[str]:
     """Stemmed words that may pick a sentence: everything but the question words themselves."""
     seen: list[str] = []
     for term in stems(question):
-        if term not in INTERROGATIVES and term not in seen:
+        if term not in INTERROGATIVES and term not in ADVERBS and term not in seen:
             seen.append(term)
     return seen
 
