@@ -451,7 +451,9 @@ class ExtractiveAnswerer:
             for other in same_item[1:4]:
                 adds = other.matched - best.matched
                 typed = kind_bonus(kind, other.sentence, question) > 0.2
-                if other.score >= 0.75 * best.score and (adds or typed):
+                # a second sentence while the answer stays short: the card carries the rest
+                short = len(best.sentence.text.split()) + len(other.sentence.text.split()) <= SECOND_SENTENCE_WORDS
+                if other.score >= (0.6 if short else 0.75) * best.score and (adds or typed):
                     chosen.append(other)
                     break
             chosen.extend(self._continuation(chosen, same_item))
@@ -478,8 +480,10 @@ class ExtractiveAnswerer:
             if index + 1 >= len(ordered):
                 continue
             following = ordered[index + 1]
-            if CONTINUES.match(following.sentence.text) and following not in chosen \
-                    and self._runs_on(entry, following):
+            # a bare outcome ("Udsat.", "Godkendt.") is explained by what its section says next
+            bare = len(entry.sentence.text.split()) <= BARE_OUTCOME_WORDS
+            if (CONTINUES.match(following.sentence.text) or bare) and following not in chosen \
+                    and following.sentence.section == entry.sentence.section and self._runs_on(entry, following):
                 added.append(following)
         return added
 
@@ -660,6 +664,12 @@ def closed(same_item: list[Scored]) -> bool:
     """The item holds only a closed-item note ('Lukket punkt', 'Behandlet for lukkede døre.')."""
     words = sum(len(s.sentence.text.split()) for s in same_item)
     return words < 15 and any(CLOSED.search(s.sentence.text) for s in same_item)
+
+
+# a sentence this short is an outcome without its reason
+BARE_OUTCOME_WORDS = 3
+# two sentences of at most this many words together make a short answer
+SECOND_SENTENCE_WORDS = 45
 
 
 def symbol_words(text: str) -> set[str]:

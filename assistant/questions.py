@@ -15,7 +15,9 @@ ATTENDANCE = re.compile(
 WAS_THERE = re.compile(r"\b(?:ikke\s+med|var\s+(?:der\s+)?(?:nogen\s+)?med)\b(?!\s+(?:i|til|på)\s+at\b)", re.I)
 DECISION = re.compile(
     r"\b(besluttede|beslutning\w*|besluttet|godkend\w*|vedtag\w*|vedtog|tiltrådt\w*|tiltrådte|"
-    r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede)\b", re.I)
+    r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede|"
+    # a committee recommends to the council: what it recommended is its decision
+    r"anbefalede|anbefalet|indstillede)\b", re.I)
 AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|koster|kostede|koste|pris\w*|antal\w*|stiger|falder|"
                     r"hvor stor)\b", re.I)
 # "hvad får koret i honorar", "hvad bliver tilskuddet": a sum of money asked for by its name
@@ -36,7 +38,10 @@ STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|sti
 ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$"
                    # "hvad var emnet for pkt 2.5", "hvad er punkt 4"
                    r"|\bhvad\s+(?:var|er)\s+(?:emnet\s+(?:for|på|under)|(?:pkt|punkt)\.?\s*\d)", re.I)
-YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|vil|kan)\b", re.I)
+# a yes/no question opens with its verb; these ask what was decided ("gik udvalget med til …?"), while "kom der
+# nogen bemærkninger" asks whether something happened
+YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|skulle|vil|ville|kan|kunne|må|bør|gik|godkendte|vedtog|"
+                    r"besluttede|bevilgede|valgte|accepterede|tiltrådte|sagde|anbefalede)\b", re.I)
 REFERS_BACK = re.compile(
     r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|beslutningen|"
     r"hvad med|og hvad)\b", re.I)
