@@ -33,6 +33,7 @@ FINAL = re.compile(r"\b(godkend\w*|vedtag\w*|vedtog|bevilg\w*|tiltråd\w*|afvis\
 PENDING = re.compile(r"\b(udsat|udsatte|udsættes|høring|genoptag\w*|oversend\w*|anbefal\w*|til efterretning|"
                      r"drøftet|drøftede|afventer)\b", re.I)
 HEARING = re.compile(r"\bhøring", re.I)
+ASKS_WHAT = re.compile(r"\s*(hvad|hvem|hvilke\w*|hvor\s+(?:meget|mange|stor\w*))\b", re.I)
 # words that frame a history question, not its topic
 FRAMING = set(stems("seneste senest sidst nyeste nyt status afgjort afsluttet færdigbehandlet endelig endeligt "
                     "efter høringen høring skete sket sagen sag"))
@@ -55,8 +56,11 @@ class HistoryQuestion:
 def classify_history(question: str, years: list[str]) -> HistoryQuestion:
     # a year only makes it a history question together with a decision ("Hvad besluttede … i 2024?")
     dated = frozenset(years) if DECIDED.search(question) else frozenset()
+    # "er sagen afgjort?" asks whether; "hvad blev gebyret fastsat til, da sagen var færdigbehandlet?" asks for
+    # a detail of the item that settled it, which the item itself answers
+    settled = bool(SETTLED.search(question)) and not ASKS_WHAT.match(question)
     return HistoryQuestion(
-        latest=bool(LATEST.search(question)), settled=bool(SETTLED.search(question)),
+        latest=bool(LATEST.search(question)), settled=settled,
         after_hearing=bool(AFTER_HEARING.search(question)), when_decided=bool(WHEN_DECIDED.search(question)),
         years=dated,
     )

@@ -65,7 +65,9 @@ FRAMING = set(stems(
     # "hvornår er det meningen at …", "det allerførste punkt"
     "meningen allerførst allerførste "
     # prepositions that only relate the topic words ("køre uden udledning", "mellem regionen og kommunerne")
-    "uden ved mellem omkring blandt gennem igennem inden"
+    "uden ved mellem omkring blandt gennem igennem inden "
+    # a case's course: "da sagen var færdigbehandlet" dates the answer, it is no topic
+    "færdigbehandlet færdigbehandlede afgjort afsluttet"
 ))
 # a date written with digits ("18/8-2022", "14.3.2023") names a meeting, not a topic
 NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
