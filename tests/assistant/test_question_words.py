@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import edits, misspelt_present, present
-from assistant.questions import classify, named_meeting, verb_terms
+from assistant.history import classify_history
+from assistant.questions import classify, named_meeting, topic_terms, verb_terms
 from assistant.scoring import answers_type, counted_terms
 from index.lexical import stems
 from tests.assistant.test_answer_rules import scored as scored_sentence
@@ -147,3 +148,25 @@ def test_a_building_answers_no_who():
     question = "hvem tager sig af at reklamere for temamødet"
     assert not answers_type(question, [scored_sentence("Temamødet holdes i Rødmose Kulturhus den 8. april.")])
     assert answers_type(question, [scored_sentence("Merete Lunn og Birthe Alsted står for annonceringen.")])
+
+
+@pytest.mark.parametrize(("question", "decision", "amount"), [
+    # a committee recommends to the council: what it recommended is what it decided
+    ("Hvad anbefalede udvalget om salget af boligerne?", True, False),
+    # a yes/no question about what a body went along with asks for its decision
+    ("Gik udvalget med til samarbejdet med skolen?", True, False),
+    # ... while one asking whether something happened does not
+    ("Kom der nogen bemærkninger til referatet?", False, False),
+    ("hvad kostede t-shirtsene", False, True),
+])
+def test_decisions_and_amounts_asked_in_other_words(question, decision, amount):
+    kind = classify(question)
+    assert (kind.decision, kind.amount) == (decision, amount)
+
+
+def test_a_case_settled_in_a_subordinate_clause_asks_for_the_detail_not_whether():
+    assert classify_history("Er sagen om skolen afgjort?", []).settled
+    detail = classify_history("Hvad blev gebyret fastsat til, da sagen var færdigbehandlet i byrådet?", [])
+    assert not detail.asked
+    # the words of a case's course are no topic the evidence must repeat
+    assert "færdigbehandl" not in topic_terms("Hvad blev gebyret fastsat til, da sagen var færdigbehandlet?")
