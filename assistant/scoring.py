@@ -202,6 +202,7 @@ PAID_BY = re.compile(r"\b(?:afholdes|finansieres|finansiering|betales|dækkes|mi
 WORDED = re.compile(r"[A-Za-zÆØÅæøåÉé]{2}")
 # within an item, a question word that is also in the item's title counts this much
 TITLE_TERM_WEIGHT = 0.5
+TITLE_ITEM_WEIGHT = 0.3
 # weight of the dense (e5) similarity of question and sentence, as a 0-1 feature over the candidates
 DENSE_SENTENCE_WEIGHT = 0.25
 SENTENCE_CACHE_CHUNKS = 2048
@@ -296,6 +297,9 @@ class SentenceScorer:
             # question's other words ("honorar", "tilføjes") tell which sentence answers
             titled = set(splitter.expand(stems(item.title)))
             local = {t: w * (TITLE_TERM_WEIGHT if t in titled else 1.0) for t, w in local.items()}
+            # ... while between items, a title that names the question's subject makes its item the likelier one
+            # (an agenda item that only mentions the subject in passing names it in no title)
+            prior += TITLE_ITEM_WEIGHT * sum(weights[t] for t in terms if t in titled) / (sum(weights.values()) or 1)
             focus = focus_term(question)
             if focus in local:
                 # "Hvor mange sager": the counted thing matters more than the words around it
