@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.dates import MONTHS
 from index.lexical import stems
@@ -118,7 +119,9 @@ def first_verb_after(words: list[str]) -> bool:
     return words[0] == "hvor" and words[1] not in MEASURES | NOUN_MARKERS
 
 
-def verb_terms(question: str) -> set[str]:
+# the answer's checks ask a question's verbs, kind and topic many times over: each is read once
+@lru_cache(maxsize=1024)
+def verb_terms(question: str) -> frozenset[str]:
     """Stems of the question's verbs, told by Danish word order alone: after "at" ("at reklamere"), first in a
     yes/no question ("virker bookingsystemet …"), right after the question word ("hvem tager …"), the infinitive
     or passive that closes a modal clause ("hvor skal temamødet foregå", "skal godkendes"), a participle after an
@@ -151,7 +154,7 @@ def verb_terms(question: str) -> set[str]:
             verbs.add(word)
         modal = modal or word in MODALS
         auxiliary = auxiliary or word in AUXILIARIES
-    return {term for word in verbs for term in stems(word)}
+    return frozenset(term for word in verbs for term in stems(word))
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ class QuestionKind:
         return "general"
 
 
+@lru_cache(maxsize=1024)
 def classify(question: str) -> QuestionKind:
     return QuestionKind(
         attendance=(bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I))
@@ -212,11 +216,16 @@ def scoring_terms(question: str) -> list[str]:
 
 def topic_terms(question: str) -> list[str]:
     """Stemmed words of the question that name its topic."""
+    return list(_topic_terms(question))
+
+
+@lru_cache(maxsize=1024)
+def _topic_terms(question: str) -> tuple[str, ...]:
     seen: list[str] = []
     for term in stems(DATE_PHRASE.sub(" ", question)):
         if term not in FRAMING and len(term) >= 3 and term not in seen and not NUMERIC_DATE.match(term):
             seen.append(term)
-    return seen
+    return tuple(seen)
 
 
 # Danish parties by name and by the letter minutes print after a member ("Mikkel Aagaard (C)")
