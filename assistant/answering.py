@@ -433,6 +433,8 @@ class ExtractiveAnswerer:
     def _compose(self, question: str, kind: QuestionKind, retrieval: Retrieval, same_item: list[Scored]) -> Answer:
         best = same_item[0]
         chosen: list[Scored] = [best]
+        # a decision, a vote or a list is quoted as it stands; otherwise the best sentence leads
+        leads = False
         if kind.decision and not (kind.amount or kind.when or kind.who):
             decision = [s for s in same_item if s.sentence.kind == "Beslutning"]
             if decision and sum(len(s.sentence.text.split()) for s in decision) <= 90:
@@ -448,16 +450,24 @@ class ExtractiveAnswerer:
         elif kind.listing and self._list_block(question, best, same_item):
             chosen = self._list_block(question, best, same_item)
         else:
+            leads = True
             for other in same_item[1:4]:
                 adds = other.matched - best.matched
                 typed = kind_bonus(kind, other.sentence, question) > 0.2
-                # a second sentence while the answer stays short: the card carries the rest
-                short = len(best.sentence.text.split()) + len(other.sentence.text.split()) <= SECOND_SENTENCE_WORDS
+                # a second sentence that follows the best one while the answer stays short (the best still
+                # leads; the card carries the rest)
+                after = (other.sentence.position, other.sentence.start) > (best.sentence.position, best.sentence.start)
+                short = after and len(best.sentence.text.split()) + len(other.sentence.text.split()) \
+                    <= SECOND_SENTENCE_WORDS
                 if other.score >= (0.6 if short else 0.75) * best.score and (adds or typed):
                     chosen.append(other)
                     break
             chosen.extend(self._continuation(chosen, same_item))
         chosen = sorted({id(c): c for c in chosen}.values(), key=lambda s: (s.sentence.position, s.sentence.start))
+        if leads:
+            # the sentence that answers leads ("Taksten stiger fra … til …"), what it adds follows in the minutes'
+            # order ("Den objektive finansiering stiger …" stood before it)
+            chosen = [best] + [c for c in chosen if c is not best]
         citations = citations_for(chosen, retrieval.meetings)
         item = best.item
         body = "".join(self._group_text(chosen)).strip()

@@ -38,6 +38,10 @@ det som en henstilling frem for et forbud.
 
 6. Aktivitetsudvalget
 Aktivitetsudvalget har ved årets udgang brugt 87% af sit budget. Resten overføres til næste år.
+
+7. Udlejning af sognehuset
+Den samlede driftsudgift stiger i 2025 med 40.000 kr. Lejen stiger fra 1.000 kr. til 1.100 kr.
+pr. dag for private arrangementer.
 """
 
 
@@ -88,3 +92,11 @@ def test_a_word_of_the_askers_own_is_no_missing_subject(parish):
 def test_a_percentage_written_with_its_sign_answers_hvor_mange_procent(parish):
     answer = ask(parish, "hvor mange procent af budgettet har aktivitetsudvalget brugt")
     assert answer.found and "87%" in answer.answer
+
+
+@pytest.mark.integration
+def test_the_sentence_that_answers_leads_and_what_it_adds_follows(parish):
+    answer = ask(parish, "Hvad stiger lejen af sognehuset til?")
+    assert answer.found and "1.100 kr." in answer.answer
+    body = answer.answer.split("):", 1)[1].strip()
+    assert body.startswith("Lejen stiger"), body
