@@ -68,7 +68,8 @@ FRAMING = set(stems(
     # prepositions that only relate the topic words ("køre uden udledning", "mellem regionen og kommunerne")
     "uden ved mellem omkring blandt gennem igennem inden "
     # a case's course: "da sagen var færdigbehandlet" dates the answer, it is no topic
-    "færdigbehandlet færdigbehandlede afgjort afsluttet"
+    "færdigbehandlet færdigbehandlede afgjort afsluttet "
+    "dato datoen datoer tidspunkt tidspunktet"
 ))
 # a date written with digits ("18/8-2022", "14.3.2023") names a meeting, not a topic
 NUMERIC_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[-/.]\d{2,4})?$")
@@ -203,13 +204,15 @@ INTERROGATIVES = set(stems("hvad hvem hvornår hvor hvordan hvorfor hvilke hvilk
 # adverbs that say how the question is put, not what it is about: "så det ikke sker igen" must not pick every
 # sentence with "så" and "igen" in it
 ADVERBS = set(stems("så igen nu lige kun stadig allerede endnu egentlig vel mon nok også"))
+# "hvilken dato", "hvilket tidspunkt" ask "hvornår": a sentence that mentions a date by that word does not answer
+ASKED_TIME = set(stems("dato datoen datoer tidspunkt tidspunktet"))
 
 
 def scoring_terms(question: str) -> list[str]:
     """Stemmed words that may pick a sentence: everything but the question words themselves."""
     seen: list[str] = []
     for term in stems(question):
-        if term not in INTERROGATIVES and term not in ADVERBS and term not in seen:
+        if term not in INTERROGATIVES and term not in ADVERBS and term not in ASKED_TIME and term not in seen:
             seen.append(term)
     return seen
 

@@ -170,3 +170,12 @@ def test_a_case_settled_in_a_subordinate_clause_asks_for_the_detail_not_whether(
     assert not detail.asked
     # the words of a case's course are no topic the evidence must repeat
     assert "færdigbehandl" not in topic_terms("Hvad blev gebyret fastsat til, da sagen var færdigbehandlet?")
+
+
+def test_hvilken_dato_asks_when_and_names_no_topic():
+    from assistant.questions import scoring_terms
+
+    question = "hvilken dato var byrådets temamøde om kulturkommunen"
+    assert classify(question).when
+    assert "dato" not in topic_terms(question) and "dato" not in scoring_terms(question)
+    assert "temamød" in topic_terms(question)
