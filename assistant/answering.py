@@ -303,7 +303,7 @@ class ExtractiveAnswerer:
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
             if present(term, item_words, splitter) or folded_present(term, item_words) \
-                    or misspelt_present(term, item_words):
+                    or misspelt_present(term, item_words) or head_present(term, item_words):
                 continue
             if "-" in term and all(p in vocabulary or p in bodies for p in term.split("-") if p):
                 # "kulturkommune-aktiviteterne": its parts are the words that matter, and stems() gives them too
@@ -343,7 +343,7 @@ class ExtractiveAnswerer:
         covered = [t for t in terms if present(t, item_terms, splitter, parts_apart=not below or t not in vocabulary)
                    or folded_present(t, item_terms)
                    or misspelt_present(t, item_terms)
-                   or (t not in vocabulary and split_present(t, item_terms))]
+                   or (t not in vocabulary and (split_present(t, item_terms) or head_present(t, item_terms)))]
         # a verb the item does not use is the asker's wording, not a subject the item lacks
         verbs = verb_terms(question)
         terms = [t for t in terms if t in covered or t not in verbs]
@@ -685,6 +685,13 @@ SECOND_SENTENCE_WORDS = 45
 def symbol_words(text: str) -> set[str]:
     """Words the minutes write as a sign: "99%" says "procent"."""
     return {"procent"} if re.search(r"\d\s?%", text) else set()
+
+
+def head_present(term: str, words: set[str]) -> bool:
+    """An unseen compound whose head the item uses names a kind of what the item speaks of: "affaldsgebyret"
+    asked of an item about "gebyret" for a summer house (the head at least five letters, the modifier three:
+    "lufthavn" is no "havn", "psykiatriplan" no "plan")."""
+    return any(len(w) >= 5 and len(term) - len(w) >= 3 and term.endswith(w) for w in words)
 
 
 def compound_head(term: str, word: str, vocabulary: set[str]) -> bool:
