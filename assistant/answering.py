@@ -441,6 +441,12 @@ class ExtractiveAnswerer:
                 chosen = sorted(decision, key=lambda s: s.sentence.start + s.sentence.position * 10**6)
             elif decision:
                 chosen = decision[:2]
+            if chosen and BARE_APPROVAL.match(chosen[0].sentence.text):
+                # "Godkendt." approves what was recommended: the recommendation says what was decided
+                recommended = next((s for s in same_item if s.sentence.kind != "Beslutning" and (
+                    s.sentence.kind == "Indstilling" or RECOMMENDS.search(s.sentence.text))), None)
+                if recommended is not None:
+                    chosen = [*chosen, recommended]
         elif kind.vote and VOTE_TEXT.search(best.sentence.text):
             # a vote is written down over several lines ("For stemte 4 …", "Imod stemte 5 …", "Undlod …"): all
             # of them, as they stand in the section
@@ -676,6 +682,10 @@ def closed(same_item: list[Scored]) -> bool:
     return words < 15 and any(CLOSED.search(s.sentence.text) for s in same_item)
 
 
+# a decision that only approves ("Godkendt.", "Anbefales.") and a sentence that recommends
+BARE_APPROVAL = re.compile(r"^\s*(?:godkendt|godkendes|tiltrådt|tiltrædes|anbefales|anbefalet|vedtaget|"
+                           r"indstillingen (?:blev )?(?:godkendt|tiltrådt))\s*[.!]?\s*$", re.I)
+RECOMMENDS = re.compile(r"\b(?:indstiller|indstilles|anbefaler|anbefales|foreslår|foreslås)\b", re.I)
 # a sentence this short is an outcome without its reason
 BARE_OUTCOME_WORDS = 3
 # two sentences of at most this many words together make a short answer

@@ -42,6 +42,14 @@ Aktivitetsudvalget har ved årets udgang brugt 87% af sit budget. Resten overfø
 7. Udlejning af sognehuset
 Den samlede driftsudgift stiger i 2025 med 40.000 kr. Lejen stiger fra 1.000 kr. til 1.100 kr.
 pr. dag for private arrangementer.
+
+8. Rengøring af sognehuset
+Sagsfremstilling
+Der er indhentet tilbud fra to firmaer på den ugentlige rengøring.
+Indstilling
+Kirkeværgen indstiller, at firmaet Blank Gulv ApS vælges til rengøringen fra 1. maj.
+Beslutning
+Godkendt.
 """
 
 
@@ -100,3 +108,10 @@ def test_the_sentence_that_answers_leads_and_what_it_adds_follows(parish):
     assert answer.found and "1.100 kr." in answer.answer
     body = answer.answer.split("):", 1)[1].strip()
     assert body.startswith("Lejen stiger"), body
+
+
+@pytest.mark.integration
+def test_a_bare_approval_is_answered_with_what_it_approved(parish):
+    answer = ask(parish, "Hvilket firma blev valgt til rengøringen af sognehuset?")
+    assert answer.found and "Godkendt." in answer.answer and "Blank Gulv ApS" in answer.answer
+    assert {c.section for c in answer.citations} >= {"Beslutning"}
