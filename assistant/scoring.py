@@ -142,6 +142,9 @@ def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> fl
     if HOW_OFTEN.search(question):
         # "hvor tit …": "hvert fjerde år", "to gange om året", "årligt"
         bonus += 0.35 if FREQUENCY.search(text) else 0.0
+    if NOW_ASKED.search(question) and FUTURE.search(text):
+        # "hvor lang er ventetiden nu": how it stands, not what is expected by the end of the year
+        bonus -= 0.2
     if FINANCED.search(question):
         # "hvordan skal det finansieres": "Udgiften afholdes af de frie midler"
         bonus += 0.35 if PAID_BY.search(text) else 0.0
@@ -198,6 +201,10 @@ FREQUENCY = re.compile(r"\b(?:hver[ts]?|årlig\w*|månedlig\w*|ugentlig\w*|dagli
 FINANCED = re.compile(r"\b(?:finansier\w*|betales?|betaler|dækkes|hvem\s+betal\w*|pengene\s+(?:komme|fra))\b", re.I)
 PAID_BY = re.compile(r"\b(?:afholdes|finansieres|finansiering|betales|dækkes|midler|pulje\w*|konto|kassen|"
                      r"reserve\w*|budget\w*|bevilling\w*)\b", re.I)
+# the present state asked for, and a sentence about what is to come
+NOW_ASKED = re.compile(r"\b(?:nu|i dag|lige nu|aktuelt|for tiden|p\.t\.)\s*\??\s*$", re.I)
+FUTURE = re.compile(r"\b(?:forventes|forventer|forventet|vil blive|skal|planlægges|planlagt|fremover|kommende|"
+                    r"ved udgangen af)\b", re.I)
 # a sentence has words ("./." and "- 3 -" are marks, not sentences)
 WORDED = re.compile(r"[A-Za-zÆØÅæøåÉé]{2}")
 # within an item, a question word that is also in the item's title counts this much

@@ -179,3 +179,16 @@ def test_hvilken_dato_asks_when_and_names_no_topic():
     assert classify(question).when
     assert "dato" not in topic_terms(question) and "dato" not in scoring_terms(question)
     assert "temamød" in topic_terms(question)
+
+
+def test_now_asks_how_it_stands_not_what_is_expected():
+    from assistant.scoring import kind_bonus
+
+    question = "hvor lang er ventetiden på danskuddannelse nu"
+    kind = classify(question)
+    expected = scored_sentence("Det forventes, at ventetiden er nede på 3 uger ved udgangen af året.").sentence
+    current = scored_sentence("Den gennemsnitlige ventetid er steget til 5 uger.").sentence
+    assert kind_bonus(kind, current, question) > kind_bonus(kind, expected, question)
+    # without "nu" neither is preferred for its tense
+    plain = "hvor lang er ventetiden på danskuddannelse"
+    assert kind_bonus(kind, current, plain) == kind_bonus(kind, expected, plain)
