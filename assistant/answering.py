@@ -684,7 +684,9 @@ def closed(same_item: list[Scored]) -> bool:
 
 # a decision that only approves ("Godkendt.", "Anbefales.") and a sentence that recommends
 BARE_APPROVAL = re.compile(r"^\s*(?:godkendt|godkendes|tiltrådt|tiltrædes|anbefales|anbefalet|vedtaget|"
-                           r"indstillingen (?:blev )?(?:godkendt|tiltrådt))\s*[.!]?\s*$", re.I)
+                           r"indstillingen (?:blev )?(?:godkendt|tiltrådt))"
+                           # "Anbefales over for byrådet."
+                           r"(?:\s+(?:over\s*for|til)\s+\w+)?\s*[.!]?\s*$", re.I)
 RECOMMENDS = re.compile(r"\b(?:indstiller|indstilles|anbefaler|anbefales|foreslår|foreslås)\b", re.I)
 # a sentence this short is an outcome without its reason
 BARE_OUTCOME_WORDS = 3
