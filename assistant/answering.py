@@ -258,11 +258,8 @@ class ExtractiveAnswerer:
         if not (retrieval.items and key == retrieval.items[0].key and retrieval.dense_items[:1] == [key]
                 and retrieval.lexical_items[:1] == [key]):
             return False
-        bodies = self._body_words()
         verbs = verb_terms(question)
-        parties = party_letters(question)
-        terms = [t for t in topic_terms(question)
-                 if not names_a_meeting(t, bodies) and t not in parties and t not in verbs and t not in missing]
+        terms = [t for t in self._subject_terms(question) if t not in verbs and t not in missing]
         if len(terms) < 2:
             return False
         splitter = self.index.lexical.splitter
@@ -273,6 +270,12 @@ class ExtractiveAnswerer:
                 words.update(symbol_words(entry.sentence.text))
         return all(present(t, words, splitter) or folded_present(t, words) or misspelt_present(t, words)
                    for t in terms)
+
+    def _subject_terms(self, question: str) -> list[str]:
+        """The question's topic words less those naming the meeting or body ("KTMU-mødet") and a party."""
+        bodies = self._body_words()
+        parties = party_letters(question)
+        return [t for t in topic_terms(question) if not names_a_meeting(t, bodies) and t not in parties]
 
     def _unknown_terms(self, question: str, scored: list[Scored]) -> list[str]:
         """The question's topical words that neither the index nor the best item knows in any form."""
@@ -290,12 +293,11 @@ class ExtractiveAnswerer:
         # the issuing bodies ("Økonomiudvalget") and their acronyms ("KTMU", "PTU") are known words even where
         # no chunk repeats them
         bodies = self._body_words()
-        parties = party_letters(question)
         verbs = verb_terms(question)
         symbols = set().union(*(symbol_words(s.sentence.text) for s in scored))
         unknown: list[str] = []
-        for term in topic_terms(question):
-            if names_a_meeting(term, bodies) or term in parties or term in verbs or term in symbols:
+        for term in self._subject_terms(question):
+            if term in verbs or term in symbols:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
@@ -319,9 +321,7 @@ class ExtractiveAnswerer:
 
     def _supported(self, question: str, retrieval: Retrieval, ranked: list[Scored], typed: bool = True) -> bool:
         """Does this item speak to the question? Its subject, term coverage, rank agreement, the answer's type."""
-        parties = party_letters(question)
-        bodies = self._body_words()
-        terms = [t for t in topic_terms(question) if not names_a_meeting(t, bodies) and t not in parties]
+        terms = self._subject_terms(question)
         terms += [t for t in event_date_terms(question, retrieval.meetings) if t not in terms]
         best = ranked[0]
         if typed and not answers_type(question, ranked[:1]):
@@ -393,15 +393,15 @@ class ExtractiveAnswerer:
         splitter = self.index.lexical.splitter
         lead = ranked[0]
         # the item's title names its subject for every sentence of it ("Anlægsbevilling til ny daginstitution")
-        if any(present(t, set(splitter.expand(stems(lead.item.title))), splitter) for t in covered):
+        title = set(splitter.expand(stems(lead.item.title)))
+        if any(present(t, title, splitter) for t in covered):
             return True
         before = [s for s in ranked if adjacent(s, lead) and s.sentence.start < lead.sentence.start]
         for entry in [lead, *before]:
             said = set(splitter.expand(stems(entry.sentence.text))) | symbol_words(entry.sentence.text)
             # "et nyt stativ" is the "gyngestativ" asked about: a compound's head names it
-            heads = any(t.endswith(w) and 5 <= len(w) <= len(t) - 3 for t in covered for w in said)
-            if heads or any(present(t, said, splitter, parts_apart=False) or misspelt_present(t, said)
-                            for t in covered):
+            if any(present(t, said, splitter, parts_apart=False) or misspelt_present(t, said)
+                   or head_present(t, said) for t in covered):
                 return True
         return False
 
@@ -505,13 +505,12 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _runs_on(entry: Scored, following: Scored) -> bool:
-        """The next sentence (in document order) follows in the same paragraph, or opens the next chunk of the
-        same section right where this one's chunk ends (a long section is cut into chunks between paragraphs:
+        """The next sentence of the same section (in document order) follows in the same paragraph, or opens the
+        next chunk right where this one's chunk ends (a long section is cut into chunks between paragraphs:
         "… igen i efteråret." | "Det kunne fx være ved …"; the next chunk repeats only the item's heading)."""
         if following.sentence.chunk_id == entry.sentence.chunk_id:
             return "\n" not in following.chunk.text[entry.sentence.end : following.sentence.start]
-        return (following.sentence.section == entry.sentence.section
-                and not entry.chunk.text[entry.sentence.end :].strip())
+        return not entry.chunk.text[entry.sentence.end :].strip()
 
     def _list_block(self, question: str, best: Scored, same_item: list[Scored]) -> list[Scored]:
         """An intro line ending in ':' and the list lines under it, when they hold the answer."""

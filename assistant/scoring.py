@@ -289,6 +289,7 @@ class SentenceScorer:
         splitter = self.index.lexical.splitter
         terms = splitter.expand(scoring_terms(question))
         weights = self.weights(terms)
+        total_weight = sum(weights.values()) or 1.0
         scored: list[Scored] = []
         candidates = [i for i in retrieval.items if i.item != PARTICIPANTS_ITEM][:CANDIDATE_ITEMS]
         for rank, item in enumerate(candidates):
@@ -306,7 +307,7 @@ class SentenceScorer:
             local = {t: w * (TITLE_TERM_WEIGHT if t in titled else 1.0) for t, w in local.items()}
             # ... while between items, a title that names the question's subject makes its item the likelier one
             # (an agenda item that only mentions the subject in passing names it in no title)
-            prior += TITLE_ITEM_WEIGHT * sum(weights[t] for t in terms if t in titled) / (sum(weights.values()) or 1)
+            prior += TITLE_ITEM_WEIGHT * sum(weights[t] for t in terms if t in titled) / total_weight
             focus = focus_term(question)
             if focus in local:
                 # "Hvor mange sager": the counted thing matters more than the words around it
