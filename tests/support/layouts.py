@@ -108,6 +108,8 @@ def build_docx(source: Path, target: Path) -> Path:
 
 
 HOLDOUT = LAYOUTS / "holdout"
+HOLDOUT2 = LAYOUTS / "holdout2"
+HOLDOUT3 = LAYOUTS / "holdout3"
 
 
 def build_all(folder: Path = LAYOUTS) -> list[Path]:
@@ -123,6 +125,6 @@ def build_all(folder: Path = LAYOUTS) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for folder in (LAYOUTS, HOLDOUT):
+    for folder in (LAYOUTS, HOLDOUT, HOLDOUT2, HOLDOUT3):
         for path in build_all(folder):
             print(path.relative_to(LAYOUTS))
