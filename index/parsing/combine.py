@@ -21,8 +21,13 @@ from index.parsing.signals.typography import body_size, has_typography, heading_
 from index.types import Line
 
 LOOKAHEAD = 8
-CLOSED = re.compile(r"^(?:lukket(?:\s+punkt)?\b|fortroligt punkt\b)", re.I)
-CLOSED_TEXT = re.compile(r"\b(lukket punkt|for lukkede døre|lukket møde|behandlet lukket)\b", re.I)
+CLOSED = re.compile(r"^(?:lukket(?:\s+punkt)?|fortroligt?(?:\s+punkt|\s+sag)?)\b", re.I)
+# the access a title states after it: 'Godkendelse af dagsorden (Åben)', 'Personalesag (Lukket)'
+ACCESS_MARK = re.compile(r"\s*\((?P<access>åben|åbent|offentlig|lukket|fortroligt?)\)\s*$", re.I)
+# ... or before it: '5 (Offentlig) Godkendelse af dagsorden', '9 (Lukket) Køb af areal'
+LEADING_ACCESS = re.compile(r"^\((?P<access>åben|åbent|offentlig|lukket|fortroligt?)\)\s*", re.I)
+CLOSED_TEXT = re.compile(r"\b(lukket punkt|for lukkede døre|lukket møde|behandlet lukket|åben/lukket:?\s+lukket)\b",
+                         re.I)
 # an item for staff, not the public: "Internt punkt", "Intern: Status på rekruttering", "Kun til intern brug"
 INTERNAL = re.compile(r"^(?:intern(?:t)?\s+punkt\b|intern\s*:)", re.I)
 INTERNAL_TEXT = re.compile(r"\b(internt punkt|kun til intern brug|ikke offentligt punkt)\b", re.I)
@@ -122,9 +127,16 @@ class Signals:
     def edge(self, first: Candidate, second: Candidate) -> float:
         between = second.index - first.index - 1
         if between <= 0:
-            return -3.0
+            # a closed or empty item is its title alone ('120. Salg af grund (Lukket)' right before '121. …'); a
+            # run of such lines is an agenda list, which the contents signal finds
+            return 0.25 if _closed_title(first.title) else 0.0
         # one line of text is a short item (common in association minutes); none at all is a list
         return 0.25 if between == 1 else 0.5
+
+
+def _closed_title(title: str) -> bool:
+    mark = ACCESS_MARK.search(title) or LEADING_ACCESS.match(title)
+    return bool(CLOSED.match(title)) or bool(mark and mark.group("access").lower().startswith(("luk", "fort")))
 
 
 def _same_title(title: str, listed: str) -> bool:
@@ -278,7 +290,11 @@ def _read_item(signals: Signals, start: int, number: str, title: str, end: int, 
     item.title = item.title.strip()
     if item.title.endswith(".") and not re.search(r"(?:^|[\s.])\w{1,3}\.$", item.title):
         item.title = item.title[:-1].rstrip()  # 'A: Valg af dirigent.' titles the item 'Valg af dirigent'
-    item.closed = bool(CLOSED.match(item.title))
+    stated = item.title
+    for mark in (ACCESS_MARK, LEADING_ACCESS):
+        if mark.search(item.title) and mark.sub("", item.title):
+            item.title = mark.sub("", item.title)
+    item.closed = _closed_title(stated) or _closed_title(item.title)
     for line in lines[i:end]:
         _append_text(item, line)
     if not item.closed and any(CLOSED_TEXT.search(ln.text) for ln in lines[start:min(end, i + 3)]):

@@ -9,7 +9,7 @@ from pathlib import Path
 from index.errors import MinutesError
 from index.parsing.parse import parse_file
 
-FUNCTION_WORDS = {"i", "ved", "af"}
+FUNCTION_WORDS = {"i", "ved", "af", "for"}
 
 
 def _words(text: str) -> list[str]:

@@ -22,7 +22,14 @@ LABEL = re.compile(r"^(mødested|sted|lokale|adresse|dato|tid|tidspunkt|mødetid
                    r"sagsnr|side)\b", re.I)
 COUNCIL = re.compile(r"\b(byråd(et)?|kommunalbestyrelse(n)?|regionsråd(et)?|borgerrepræsentation(en)?)\b", re.I)
 OWNER = re.compile(
-    r"^([A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*\s+(Kommune|Skole|Amt)|Region\s+[A-ZÆØÅ][\wæøå-]+)$")
+    r"^([A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*\s+(Kommune|Skole|Amt)|Region\s+[A-ZÆØÅ][\wæøå-]+"
+    # a company or cooperative owns its board: 'Lyngkær Forsyning A/S', 'Hjortebæk Vandværk a.m.b.a.'
+    r"|[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*\s+(?:A/S|I/S|ApS|P/S|[Aa]\.[Mm]\.[Bb]\.[Aa]\.?|[Aa]mba))$")
+# 'Referat af bestyrelsesmøde', 'Forældrebestyrelsesmøde', 'lokalrådsmøde': the meeting names its body
+MEETING_OF_BODY = re.compile(
+    r"^(?:referat\s+)?(?:af|fra|for)?\s*(?:ordinært\s+|ekstraordinært\s+)?"
+    r"(?P<body>[a-zæøå-]*?(?P<kind>bestyrelse|råd|udvalg|repræsentantskab))s?møde(?:t)?\b", re.I)
+DEFINITE = {"bestyrelse": "n", "råd": "et", "udvalg": "et", "repræsentantskab": "et"}
 DEFINITE_COUNCIL = {"byrådet": "Byråd", "kommunalbestyrelsen": "Kommunalbestyrelse"}
 # a date that says when the file was made, not when the meeting was held
 STAMP = re.compile(r"\b(?:udskrevet|printet|dannet|genereret|opdateret|offentliggjort|publiceret|udsendt)\b"
@@ -74,6 +81,8 @@ def _body_from_line(text: str) -> str | None:
     line = MEETING_OF.sub("", line)
     if not line or LABEL.match(line) or not BODY_WORD.search(line) or PERSON_LINE.search(line):
         return None
+    if re.search(r"\bdeltog\b", line, re.I):
+        return None  # 'Fra bestyrelsen deltog: …' lists people
     for pattern in BODY_IN_LINE:
         match = pattern.search(line)
         if match:
@@ -82,6 +91,16 @@ def _body_from_line(text: str) -> str | None:
     if len(line) <= 70 and (len(line.split()) >= 2 or definite) and not re.search(r"\d", line) \
             and line[:1].isupper():
         return line
+    return None
+
+
+def _body_of_meeting(lines: list[str]) -> str | None:
+    """'Referat af bestyrelsesmøde' → 'Bestyrelsen': the meeting's own name, where no line names the body."""
+    for line in lines:
+        match = MEETING_OF_BODY.match(_clean(line))
+        if match:
+            name = match.group("body").lower()
+            return name[:1].upper() + name[1:] + DEFINITE[match.group("kind").lower()]
     return None
 
 
@@ -103,6 +122,8 @@ def find_body(header_lines: list[str], front_lines: list[str], text: str, path: 
 
     body = max(found, key=weight)[1] if found else None
     owner = next((o for line in lines if line and (o := _owner(line))), None)
+    if body is None:
+        body = _body_of_meeting(lines)
     if body is None:
         for pattern in BODY_IN_LINE:
             match = pattern.search(text[:4000]) or pattern.search(text)

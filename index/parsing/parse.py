@@ -17,7 +17,7 @@ from index.parsing.participants import (
     trailing_block,
 )
 from index.parsing.readers import Limits, read_document
-from index.parsing.signals.cases import is_case_line
+from index.parsing.signals.cases import is_case_line, join_case_labels
 from index.parsing.signals.headings import section_heading
 from index.parsing.signals.signatures import split_signature_pages
 from index.types import AgendaItem, Line, Meeting, Section
@@ -79,7 +79,7 @@ def parse_file(path: Path, limits: Limits | None = None, ocr_progress=None) -> M
     minutes_pages, signatures, _ = split_signature_pages(document.pages)
     # item parts often start at a page's top: their case lines and headings recur there but are not furniture
     cleaned = strip_running_lines(minutes_pages, protected=lambda text: section_heading(text) or is_case_line(text))
-    lines = join_hyphenated(cleaned.lines)
+    lines = join_case_labels(join_hyphenated(cleaned.lines))
     width = 0 if document.format in ("html", "docx") else typical_width(lines)
     structure = split_items(lines, document.outline, width)
     warnings = list(document.warnings)

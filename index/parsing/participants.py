@@ -7,7 +7,8 @@ import re
 from index.types import Line, Participant
 
 ROLE_HEADINGS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(deltagere|til stede|tilstede|mødedeltagere|fremmødte|medlemmer)$", re.I), "deltager"),
+    (re.compile(r"^(deltagere|til stede|tilstede|mødedeltagere|fremmødte|medlemmer|fra \w+ deltog)$", re.I),
+     "deltager"),
     (re.compile(r"^kl-udvalgsmedlem(mer)?$", re.I), "kl-udvalgsmedlem"),
     (re.compile(r"^(afbud|fraværende|fravær|afbud fra)$", re.I), "afbud"),
     (re.compile(r"^(desuden deltog|øvrige deltagere|fra administrationen|fra forvaltningen|sekretariat|gæster|"
@@ -21,7 +22,8 @@ HEADING_THEN_NAMES = re.compile(
 # a part of a name list that is the previous person's municipality or region, not a person
 PLACE_ONLY = re.compile(r"^[A-ZÆØÅ][\w æøå-]*(?:Kommune|Region \w+|Regionen)$")
 BLOCK_START = re.compile(
-    r"^(deltagerfortegnelse|deltagere|til stede|tilstede|mødedeltagere|fremmødte|afbud|fraværende|medlemmer)\b", re.I
+    r"^(deltagerfortegnelse|deltagere|til stede|tilstede|mødedeltagere|fremmødte|afbud|fraværende|medlemmer|"
+    r"fra \w+ deltog\s*:)", re.I
 )
 NAME = r"[A-ZÆØÅ][\w'’.-]*(?:\s+(?:[A-ZÆØÅ][\w'’.-]*|von|van|de|la|af))*"
 PERSON = re.compile(
@@ -49,9 +51,17 @@ def participants_block(front: list[Line]) -> list[Line]:
 
 def _balanced(lines: list[Line]) -> list[Line]:
     # a note in parentheses may wrap onto the next line: "(suppleant for Lene" + "Schmidt Aalestrup)"
+    # a list wrapped at a hard line break may split a name: "…, Kasper" + "Refsgaard (A), …", "Malene Stavnsbo"
+    # + "(F), …"
     merged: list[Line] = []
     for line in lines:
-        if merged and merged[-1].text.count("(") > merged[-1].text.count(")"):
+        previous = merged[-1].text.rstrip() if merged else ""
+        text = line.text.strip()
+        # (only a line that filled the width wraps; a list of one person per line does not)
+        split_name = (len(previous) >= 60 and "," in previous and re.search(r"[A-ZÆØÅ][\w'’-]*$", previous) is not None
+                      and re.match(r"^(?:\(|[A-ZÆØÅ])", text) is not None and _role_for(text.partition(":")[0]) is None
+                      and not BLOCK_START.match(text) and not HEADING_THEN_NAMES.match(text))
+        if merged and (merged[-1].text.count("(") > merged[-1].text.count(")") or split_name):
             merged[-1] = Line(f"{merged[-1].text} {line.text}", merged[-1].page)
         else:
             merged.append(line)
@@ -81,7 +91,8 @@ def _list_parts(text: str) -> list[str]:
     """A name list cut at commas and "og" outside parentheses; a municipality stays with its person."""
     parts: list[str] = []
     depth, start = 0, 0
-    for match in re.finditer(r"[()]|,\s*|\s+og\s+", text):
+    # a sentence ends the list: "… og Torben Vestergaard. Jens Otto Riis havde meldt afbud."
+    for match in re.finditer(r"[()]|,\s*|\s+og\s+|(?<=[a-zæøå]{2})\.\s+(?=[A-ZÆØÅ])", text):
         token = match.group(0)
         if token == "(":
             depth += 1
@@ -139,6 +150,9 @@ def parse_participants(block: list[Line]) -> list[Participant]:
 ABSENT_SENTENCE = re.compile(
     r"\b(?:modtaget\s+|meldt\s+)?afbud\s+fra\s*:?\s*(?P<names>[^.;\n]+)"
     r"|\bfraværende\s*(?:var)?\s*:?\s*(?P<away>[^.;\n]+)", re.I)
+ABSENT_AFTER = re.compile(
+    r"(?:^|[.!?]\s+)(?P<name>[A-ZÆØÅ][\w'’-]+(?:\s+[A-ZÆØÅ][\w'’-]+){1,3})\s*(?:\((?P<party>[A-ZÆØÅ]{1,3})\))?"
+    r"\s+(?:havde\s+)?(?:meldt\s+afbud|var\s+fraværende)\b")
 ABSTAINED = re.compile(
     rf"(?P<name>{NAME})\s*(?:\((?P<party>[A-ZÆØÅ]{{1,3}})\))?\s+(?P<note>deltog ikke i (?:behandlingen|"
     r"drøftelsen)(?: af)?(?: dette)? (?:punkt(?:et)?(?: \d+(?:\.\d+)?)?|sagen)|erklærede sig inhabil|var inhabil)",
@@ -169,6 +183,12 @@ def participants_from_sentences(front: list[Line], items, known: set[str]) -> li
     seen = set(known)
     first = [ln for s in items[0].sections for ln in s.lines] if items else []
     for line in [*front, *first]:
+        # 'Jens Otto Riis havde meldt afbud.'
+        for match in ABSENT_AFTER.finditer(line.text):
+            name = match.group("name").strip()
+            if name not in seen and " " in name:
+                seen.add(name)
+                found.append(Participant(name=name, party=match.group("party"), municipality=None, role="afbud"))
         for match in ABSENT_SENTENCE.finditer(line.text):
             for name, party in _names(match.group("names") or match.group("away") or ""):
                 if name not in seen:
@@ -179,6 +199,8 @@ def participants_from_sentences(front: list[Line], items, known: set[str]) -> li
         roles = [m for m in [ROLE_LINE.match(line.text.strip())] if m] + list(ROLE_SENTENCE.finditer(line.text))
         for role in roles:
             name = role.group("name").strip()
+            if re.search(r"\w{2}\.$", name):
+                name = name[:-1]  # the sentence's full stop, not an initial's ('Referent: Nanna Thyregod.')
             if name not in seen and " " in name:
                 seen.add(name)
                 found.append(Participant(name=name, party=None, municipality=None, role="øvrig",

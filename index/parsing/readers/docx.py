@@ -1,4 +1,5 @@
-"""Word minutes (.docx): paragraphs with their heading styles, tables row by row, page breaks kept.
+"""Word minutes (.docx): paragraphs with their heading styles, tables row by row (an agenda table as items),
+page breaks kept.
 
 A DOCX whose zip directory is missing (an interrupted download) is rebuilt from its local file entries
 when ``word/document.xml`` itself is complete, as Word and LibreOffice do.
@@ -19,6 +20,19 @@ from index.types import Line
 
 HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.I)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ITEM_CELL = re.compile(r"^\s*(?:pkt\.?\s*|punkt\s*)?\d{1,3}(?:\.\d{1,2})?\.?\s*$", re.I)
+
+
+def _agenda_table(rows: list[list[str]]) -> bool:
+    """Rows of an item number, a subject and the minutes' text: at least three, numbered in order, with text."""
+    numbered = [r for r in rows if len(r) >= 3 and ITEM_CELL.match(r[0]) and r[1] and len(r[1]) <= 150]
+    if len(numbered) < 3:
+        return False
+    values = [int(re.sub(r"\D", "", r[0].split(".")[0]) or 0) for r in numbered]
+    text = [len(" ".join(r[2:])) for r in numbered]
+    # a list of attachments ('1. | Åben | Kort.pdf') repeats its second cell and holds no minutes' text
+    return (values == sorted(values) and len(set(values)) == len(values) and len({r[1] for r in numbered}) > 1
+            and sum(text) / len(text) >= 60)
 
 
 def read_docx(path: Path, data: bytes) -> Document:
@@ -46,8 +60,19 @@ def read_docx(path: Path, data: bytes) -> Document:
         if block.tag == f"{W}p":
             _paragraph(block, word, pages)
         elif block.tag == f"{W}tbl":
-            for row in block.iter(f"{W}tr"):
-                cells = [" ".join(_text(p) for p in cell.iter(f"{W}p")).strip() for cell in row.iter(f"{W}tc")]
+            rows = [[" ".join(_text(p) for p in cell.iter(f"{W}p")).strip() for cell in row.iter(f"{W}tc")]
+                    for row in block.iter(f"{W}tr")]
+            if _agenda_table(rows):
+                # the agenda as one table, a row per item ('Punkt | Emne | Referat'): the number and subject
+                # head the item, the other cells are its text
+                for cells in rows:
+                    if not ITEM_CELL.match(cells[0] if cells else ""):
+                        continue
+                    number = cells[0].strip().rstrip(".")
+                    pages[-1].append(Line(f"{number}. {cells[1]}", len(pages), bold=True, level=2))
+                    pages[-1].extend(Line(c, len(pages)) for c in cells[2:] if c)
+                continue
+            for cells in rows:
                 text = "  ".join(c for c in cells if c)
                 if text:
                     pages[-1].append(Line(text, len(pages)))

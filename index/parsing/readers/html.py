@@ -16,8 +16,15 @@ BLOCK_TAGS = {
 }
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BOLD_TAGS = {"b", "strong"}
-DROPPED_TAGS = ["script", "style", "noscript", "nav", "form", "template", "iframe", "svg", "button"]
-MENU_HINT = re.compile(r"\b(menu|nav|navigation|breadcrumb|cookie|skip-link|topbar|sidebar|banner)\b", re.I)
+DROPPED_TAGS = ["script", "style", "noscript", "nav", "form", "template", "iframe", "svg"]
+# a button is page furniture ('Accepter alle', 'Fold alle punkter ud') unless it heads an item, as an accordion's
+# does ('Punkt 7: Budget 2026')
+ITEM_BUTTON = re.compile(r"^\s*(?:(?:punkt|pkt\.?|dagsordenspunkt)\s*\d{1,4}(?:\.\d{1,3})*[.:)]?\s+\S"
+                         r"|\d{1,4}(?:\.\d{1,3})*[.:)]?\s+\S+\s+\S+)", re.I)
+MENU_HINT = re.compile(r"\b(menu|nav|navigation|breadcrumb|cookie|skip-link|topbar|sidebar|banner|feedback|"
+                       r"rating|share|updated|last-?modified|site-footer|page-footer)\b", re.I)
+# an item number standing in its own cell or before the bold title: '<td>Pkt. 4</td><td><b>Title</b></td>'
+NUMBER_LABEL = re.compile(r"^(?:[A-Za-zÆØÅæøå.]{1,9}\s*)?\d{1,4}(?:\.\d{1,3})*[.):]?$")
 
 
 def read_html(path: Path, data: bytes) -> Document:
@@ -27,24 +34,32 @@ def read_html(path: Path, data: bytes) -> Document:
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for tag in soup.find_all(DROPPED_TAGS):
         tag.decompose()
+    for tag in soup.find_all("button"):
+        if ITEM_BUTTON.match(tag.get_text(" ", strip=True)):
+            tag.name = "h3"  # the item's heading, shown as the panel's title
+        else:
+            tag.decompose()
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
         marker = " ".join([*tag.get("class", []), tag.get("id", ""), tag.get("role", "")])
-        menu = tag.name in ("div", "ul", "section") and MENU_HINT.search(marker)
+        menu = tag.name in ("div", "ul", "section", "p") and MENU_HINT.search(marker)
         if tag.name in ("header", "footer", "aside") or menu:
             tag.decompose()
     root = soup.body or soup
     lines: list[Line] = []
     current: list[tuple[str, bool]] = []
     level = [0]
+    pending_term = [False]
 
     def flush() -> None:
         text = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(t for t, _ in current)).strip()
         if text:
             bold_chars = sum(len(t.strip()) for t, b in current if b)
             all_chars = sum(len(t.strip()) for t, _ in current) or 1
-            lines.append(Line(text, 1, bold=bold_chars / all_chars > 0.8, level=level[0]))
+            plain = re.sub(r"\s+", " ", "".join(t for t, b in current if not b)).strip()
+            bold = bold_chars / all_chars > 0.8 or (bold_chars > 0 and bool(NUMBER_LABEL.match(plain)))
+            lines.append(Line(text, 1, bold=bold, level=level[0]))
         current.clear()
 
     def walk(node, bold: bool) -> None:
@@ -65,7 +80,19 @@ def read_html(path: Path, data: bytes) -> Document:
                     walk(child, True)
                     flush()
                     level[0] = 0
+                elif child.name == "dt":
+                    # a definition list's term and its value are one line: 'Sagsnr.: 25/00112'
+                    flush()
+                    walk(child, strong)
+                    if current:
+                        current.append((": ", strong))
+                    pending_term[0] = True
+                elif child.name == "dd" and pending_term[0]:
+                    pending_term[0] = False
+                    walk(child, strong)
+                    flush()
                 elif child.name in BLOCK_TAGS:
+                    pending_term[0] = False
                     flush()
                     walk(child, strong)
                     flush()

@@ -1,7 +1,9 @@
-"""Plain text minutes: UTF-8, pages split on form feed."""
+"""Plain text minutes: UTF-8, pages split on form feed, or after the page counters a PDF's text export kept
+('Side 3 af 11') where it has no form feeds."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from index.errors import MinutesError
@@ -18,7 +20,27 @@ def decode(path: Path, data: bytes) -> str:
         raise MinutesError(path, f"teksten er ikke UTF-8 (ugyldig byte ved position {exc.start})") from exc
 
 
+COUNTER = re.compile(r"^\s*(?:side|page)\s*(?P<page>\d+)\s*(?:af|/|of)\s*\d+\s*$", re.I)
+
+
 def read_text(path: Path, data: bytes) -> Document:
-    pages = [[Line(text, number) for text in page.splitlines()]
-             for number, page in enumerate(decode(path, data).split("\f"), start=1)]
+    text = decode(path, data)
+    parts = text.split("\f") if "\f" in text else _counted_pages(text)
+    pages = [[Line(line, number) for line in page.splitlines()] for number, page in enumerate(parts, start=1)]
     return Document(path, "text", pages)
+
+
+def _counted_pages(text: str) -> list[str]:
+    """Pages ending in 'Side 1 af 9', 'Side 2 af 9' …: a counter that runs 1, 2, 3 closes each page."""
+    lines = text.splitlines()
+    counters = [(i, int(m.group("page"))) for i, line in enumerate(lines) if (m := COUNTER.match(line))]
+    if len(counters) < 2 or [n for _, n in counters] != list(range(1, len(counters) + 1)):
+        return [text]
+    pages, start = [], 0
+    for index, _ in counters:
+        pages.append("\n".join(lines[start:index + 1]))
+        start = index + 1
+    rest = "\n".join(lines[start:])
+    if rest.strip():
+        pages.append(rest)
+    return pages

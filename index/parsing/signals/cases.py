@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from index.types import Line
 
 # SAG-2023-01519, EMN-2024-001234: an ESDH prefix, the year and a serial
 PREFIXED_CASE = re.compile(r"\b([A-ZÆØÅ]{2,5}-(?:19|20)\d{2}-\d{3,8})\b")
@@ -41,3 +44,27 @@ def is_case_line(text: str) -> bool:
         return bool(find_cases(text))
     match = PREFIXED_CASE.search(text)
     return bool(match) and len(text.replace(match.group(1), "").strip(" :.,-–()")) <= 25
+
+
+LABEL_ONLY = re.compile(r"^(?:Sagsnr|Sags\s?nr|Sagsnummer|Sag\s?nr|Sags-?id|J\.\s?nr|Journalnr|Journalnummer)\.?\s*:?$",
+                        re.I)
+
+
+def join_case_labels(lines: list[Line]) -> list[Line]:
+    """A label on its own line and the number on the next, as a web page's heading and paragraph give them
+    ('Sagsnr.' / '25/00112'): one case line."""
+    out: list[Line] = []
+    skip = False
+    for position, current in enumerate(lines):
+        following = lines[position + 1] if position + 1 < len(lines) else None
+        if skip:
+            skip = False
+            continue
+        value = following.text.strip() if following is not None else ""
+        if LABEL_ONLY.match(current.text.strip()) and value and len(value) <= 40 and CASE_VALUE.fullmatch(
+                value.split()[0].rstrip(".,")):
+            out.append(replace(current, text=f"{current.text.strip().rstrip(':')}: {value}", bold=False, level=0))
+            skip = True
+            continue
+        out.append(current)
+    return out

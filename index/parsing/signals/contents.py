@@ -51,11 +51,16 @@ def find_contents(texts: list[str], candidates: list[Candidate]) -> Contents:
     ordered = sorted(candidates, key=lambda c: c.index)
     streak: list[Candidate] = []
     for cand in [*ordered, None]:
-        if (cand is not None and streak and cand.style == streak[-1].style and cand.index - streak[-1].index <= 2
-                and cand.value > streak[-1].value):
+        if (cand is not None and streak and cand.style == streak[-1].style and cand.value > streak[-1].value
+                and (cand.index - streak[-1].index == 1
+                     or (cand.index - streak[-1].index == 2 and _wrapped_title(texts[cand.index - 1])))):
             streak.append(cand)
             continue
-        if len(streak) >= 3:
+        # a list opens the numbering; consecutive title-only items after numbered items with text (closed
+        # items at the end of the agenda) continue it
+        opens = not any(c.style == streak[0].style and c.index < streak[0].index and c.value < streak[0].value
+                        for c in ordered) if streak else False
+        if len(streak) >= 3 and opens:
             for member in streak:
                 contents.lines.add(member.index)
                 title = member.title
@@ -66,3 +71,10 @@ def find_contents(texts: list[str], candidates: list[Candidate]) -> Contents:
                 contents.normalised.add(normalise(title))
         streak = [cand] if cand is not None else []
     return contents
+
+
+def _wrapped_title(text: str) -> bool:
+    """The one line between two listed titles continues the first: short and no sentence. A sentence there is
+    the text of a one-line item ('Ad 8. Valg af revisor' / 'Revisor X blev genvalgt.'), not a list."""
+    stripped = text.strip()
+    return not stripped or (len(stripped) <= 60 and not stripped.endswith((".", "!", "?")))

@@ -22,6 +22,7 @@ SECTION_KINDS: dict[str, str] = {
     "beslutning": "Beslutning", "beslutninger": "Beslutning", "udvalgets beslutning": "Beslutning",
     "afgørelse": "Beslutning", "protokol": "Beslutning", "protokollat": "Beslutning", "referat": "Referat",
     "beslutning/referat": "Beslutning", "konklusion": "Beslutning",
+    "aftalt": "Beslutning", "besluttet": "Beslutning", "vedtaget": "Beslutning",
     "resume": "Resume", "resumé": "Resume", "sammenfatning": "Resume", "formål": "Resume",
     "sagsforløb": "Sagsforløb", "bilag": "Bilag", "bilagsliste": "Bilag",
     "økonomi": "Økonomi", "økonomiske konsekvenser": "Økonomi", "økonomi og finansiering": "Økonomi",
@@ -45,6 +46,13 @@ GENITIVE = re.compile(
 )
 GENITIVE_KINDS = {"beslutning": "Beslutning", "afgørelse": "Beslutning", "behandling": "Beslutning",
                   "indstilling": "Indstilling", "bemærkninger": "Bemærkninger"}
+# 'Beslutning Byrådet 10-06-2025', 'Beslutning Teknik- og Miljøudvalget den 02-09-2025': the body follows the word
+# directly; it must name a body or a date, so that 'Beslutning Godkendt' stays a decision with its text
+BODY_AFTER = re.compile(
+    r"^(?P<name>(?P<word>beslutning|indstilling|afgørelse)\s+(?P<who>[A-ZÆØÅ][^:]{2,80}?))\s*(?::\s*(?P<rest>.*))?$",
+    re.I)
+BODY_OR_DATE = re.compile(r"(udvalg|råd(et)?\b|bestyrelse|kommunalbestyrelse|\bKKR\b|forum|"
+                          r"\d{1,2}[.-]\d{1,2}[.-]\d{2,4}|\d{1,2}\.\s*[a-zæøå]+\s+\d{4})", re.I)
 DECISION_WORDS = re.compile(r"^(godkend|anbefal|vedta|tiltr|taget til|udsat|afvist|ikke godkend|oversend|tilbage)",
                             re.I)
 
@@ -61,6 +69,9 @@ def section_heading(text: str) -> tuple[str, str, str] | None:
         base = name.lower()
         key = base if base in SECTION_KINDS else re.match(rf"^({_NAMES})\b", base).group(1)
         return name, SECTION_KINDS[key], rest
+    match = BODY_AFTER.match(stripped)
+    if match and len(stripped) <= 110 and BODY_OR_DATE.search(match.group("who")) and not match.group("rest"):
+        return match.group("name").strip(), SECTION_KINDS[match.group("word").lower()], ""
     match = GENITIVE.match(stripped)
     if match and len(stripped) <= 110:
         rest = (match.group("rest") or "").strip()
@@ -79,7 +90,9 @@ def looks_like_heading(text: str) -> bool:
     stripped = text.strip().rstrip(":")
     words = stripped.split()
     return (
-        1 <= len(words) <= 5 and len(stripped) <= 45 and stripped[:1].isupper() and not stripped.endswith((".", ","))
+        ":" not in stripped  # 'Sagsbehandler: Helle Wissing' is a field and its value
+        and 1 <= len(words) <= 5 and len(stripped) <= 45 and stripped[:1].isupper()
+        and not stripped.endswith((".", ","))
         and not re.match(r"^[\d(•–-]", stripped) and not DECISION_WORDS.match(stripped)
         and not re.search(r"\d", stripped)
     )

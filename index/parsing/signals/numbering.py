@@ -1,6 +1,6 @@
-"""Item numbering: lines that start with a number of some style (1., 1.1., 01., A:, Punkt 4, Pkt. 4, Ad 4, 4),
-715.), and the sequence that runs through the document. A list inside an item restarts its count, so it cannot
-continue the agenda's sequence; an agenda list at the top has no text between its lines."""
+"""Item numbering: lines that start with a number of some style (1., 1.1., 01., A:, Punkt 4, Pkt. 4, Ad 4,
+Ad pkt. 4, 4), 715.), and the sequence that runs through the document. A list inside an item restarts its
+count, so it cannot continue the agenda's sequence; an agenda list at the top has no text between its lines."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 NUMBER_LINE = re.compile(
-    r"^(?:(?P<prefix>Punkt|Pkt\.?|Ad|Dagsordenspunkt|Dagsordenpunkt|Dagsordenspkt\.?|Sag\s+nr\.?)\s*)?"
+    r"^(?:(?P<prefix>[Aa]d\s+(?:[Pp]kt\.?|[Pp]unkt)|Punkt|Pkt\.?|Ad|Dagsordenspunkt|Dagsordenpunkt|Dagsordenspkt\.?|Sag\s+nr\.?)\s*)?"
     r"(?P<number>\d{1,4}(?:\.\d{1,3}){0,2}|[A-ZÆØ])"
     r"(?P<sep>\.(?=\s|$)|\.(?=[A-ZÆØÅ])|:|\)|\s+[-–]\s+|)\s*(?P<title>.*)$"
 )
 PREFIX_CLASS = {"punkt": "punkt", "pkt": "punkt", "pkt.": "punkt", "ad": "ad", "dagsordenspunkt": "punkt",
+                "ad pkt": "ad", "ad pkt.": "ad", "ad punkt": "ad",
                 "sag nr": "sag", "sag nr.": "sag",
                 "dagsordenpunkt": "punkt", "dagsordenspkt": "punkt", "dagsordenspkt.": "punkt"}
 TITLE_START = re.compile(r"^[A-ZÆØÅ0-9\"”»«(§]")
@@ -102,7 +103,7 @@ def best_chain(candidates: list[Candidate], evidence: Callable[[Candidate], floa
                     score[j], back[j] = total, i
         if not group:
             continue
-        end = max(range(len(group)), key=lambda k: score[k])
+        end = max(range(len(group)), key=lambda k: (score[k], k))  # on a tie, the longer chain
         if score[end] > best[1]:
             chain: list[Candidate] = []
             k: int | None = end
