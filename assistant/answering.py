@@ -11,7 +11,7 @@ from assistant import participants as attendance
 from assistant.archive import note_ambiguity, other_subject, unmet_date, unnamed_place
 from assistant.history import answer_history
 from assistant.meetings import body_words, dates_named, months_named, names_a_meeting
-from assistant.passages import Sentence, sections_of
+from assistant.passages import Sentence, sections_of, sentences_of
 from assistant.prompts import PromptBook
 from assistant.questions import (
     CASE,
@@ -28,6 +28,7 @@ from assistant.questions import (
 )
 from assistant.retrieval import Retrieval, retrieved_items
 from assistant.scoring import CONTINUES, LIST_LINE, OUTCOME, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
+from assistant.spelling import edits, misspelt_present  # noqa: F401 (edits: re-exported)
 from assistant.types import Answer, Citation
 from assistant.wording import danish_date, meeting_phrase
 from index.catalog import MinutesIndex
@@ -106,6 +107,19 @@ class ExtractiveAnswerer:
             return historical
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
+        if CLOSED_ASKED.search(question):
+            # "hvad handlede det lukkede punkt om?": a closed item's content is not in the minutes
+            item = next((hit for hit in retrieval.items if any(
+                c.chunk.metadata.get("access") == "lukket" for c in hit.chunks)), None)
+            if item is not None:
+                notice = self.prompts.text("lukket_punkt", punkt=item.item, titel=item.title,
+                                           moede=meeting_phrase(item.body, item.date))
+                answer = self.not_found(question, retrieval)
+                return replace(answer, answer=notice + "\n" + answer.answer)
+        if kind.when and other_meeting(question) in ("næste", "kommende"):
+            announced = self._next_meeting(question, retrieval)
+            if announced is not None:
+                return announced
         scored = self.scorer.score(question, kind, retrieval)
         if (not scored or self._unknown_topic(question, retrieval, scored) or self._other_body_decided(question, scored)
                 or self._other_meeting(question, scored)):
@@ -135,6 +149,19 @@ class ExtractiveAnswerer:
         if detail_absent is not None:
             return self._detail_absent(question, kind, retrieval, detail_absent)
         return self.not_found(question, retrieval)
+
+    def _next_meeting(self, question: str, retrieval: Retrieval) -> Answer | None:
+        """'Hvornår mødes rådet næste gang?': minutes announce it ('Næste møde er onsdag den 8. oktober'), often
+        under the last item, which the question's words rarely find."""
+        for hit in retrieval.items:
+            if hit.item == PARTICIPANTS_ITEM:
+                continue
+            for chunk in self.index.item_chunks(hit.meeting_id, hit.item):
+                for sentence in sentences_of(chunk):
+                    chosen = [Scored(sentence, hit, 1.0, frozenset(), chunk)]
+                    if NEXT_MEETING.search(sentence.text) and answers_type(question, chosen):
+                        return self._compose(question, classify(question), retrieval, chosen)
+        return None
 
     def _about(self, question: str, retrieval: Retrieval, scored: list[Scored]) -> Answer | None:
         """'Hvad handler punkt 2.1 om?': the item's title and its opening sentences, in the minutes' order."""
@@ -214,17 +241,39 @@ class ExtractiveAnswerer:
         """The first sentence answers the question: the best sentence with the asked type leads when one is close,
         or when it shares a topic word with the question or stands right next to the best sentence (the date or
         amount often sits in the sentence after the one naming the subject)."""
-        if ranked and OUTCOME.search(question):
-            # "hvem blev ny formand": the decision naming someone answers, not the background naming the one before
+        kind = classify(question)
+        if ranked and (OUTCOME.search(question) or (kind.decision and kind.amount)):
+            # "hvem blev ny formand": the decision naming someone answers, not the background naming the one before;
+            # "hvor meget fik klubben bevilget": the amount decided, not the one recommended or applied for
             decided = next((s for s in ranked if s.sentence.kind == "Beslutning" and answers_type(question, [s])),
                            None)
             if decided is not None:
                 return [decided] + [s for s in ranked if s is not decided]
+        if ranked and WHY_ASKED.match(question) and not CAUSE.search(ranked[0].sentence.text):
+            # "hvorfor er der et merforbrug?": the sentence giving the cause, not the one stating the overrun
+            topic = set(topic_terms(question))
+            best = ranked[0]
+            for entry in ranked[1:]:
+                after = adjacent(best, entry) and entry.sentence.start > best.sentence.start
+                near = entry.score >= best.score - 0.6 or after
+                if CAUSE.search(entry.sentence.text) and near and (entry.matched & topic or after):
+                    ranked = [entry] + [s for s in ranked if s is not entry]
+                    break
+        if ranked and WHY_ASKED.match(question) and THEREFORE.match(ranked[0].sentence.text):
+            # "Derfor anbefales regionsdrift." concludes; the sentence before it gives the reason
+            before = next((s for s in ranked if adjacent(s, ranked[0])
+                           and s.sentence.start < ranked[0].sentence.start), None)
+            if before is not None:
+                return [before] + [s for s in ranked if s is not before]
         if not ranked or answers_type(question, ranked[:1]):
             return ranked
         best = ranked[0]
         topic = set(topic_terms(question))
-        for typed in (s for s in ranked if answers_type(question, [s])):
+        typed_entries = [s for s in ranked if answers_type(question, [s])]
+        if DEADLINE_ASKED.search(question):
+            # "hvornår skal … være færdig": a deadline ('frist: 19. september', 'senest 1. maj') before any date
+            typed_entries.sort(key=lambda s: not DEADLINE_TEXT.search(s.sentence.text))
+        for typed in typed_entries:
             close = typed.score >= best.score - 0.6
             shares = bool(typed.matched & topic)
             # the amount of the subject sits after the sentence naming it, not before it
@@ -368,6 +417,9 @@ class ExtractiveAnswerer:
         # the leading sentence holds a topic word, inflected or in a compound ("hunde" → "hundeluftning") too
         said = set(splitter.expand(stems(best.sentence.text)))
         evidence = bool(best.matched) or titled or any(present(t, said, splitter, parts_apart=False) for t in covered)
+        # ... or the sentence right before it does ("Skrive anbefalingen til udvalget." / "Frist: 19. september")
+        evidence = evidence or any(adjacent(s, best) and s.sentence.start < best.sentence.start and s.matched
+                                   for s in ranked)
         key = best.item.key
         agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
         # every topic word in the item, which both searches rank high: the typed sentence that leads may name
@@ -380,6 +432,14 @@ class ExtractiveAnswerer:
         subject = [t for t in covered if t not in verbs]
         if typed and named and not kind.vote and not self._about_subject(ranked, subject):
             return False
+        if typed and kind.amount and PRICE_ASKED.search(question):
+            # "hvad kommer en billet til svømmehallen til at koste": the price is of the first thing named, which
+            # the amount's sentence or the item's title must name (the renovation's cost is no ticket price)
+            priced = next((t for t in self._subject_terms(question) if t not in verbs), None)
+            title = set(splitter.expand(stems(best.item.title)))
+            # ("seniorkontingent" is priced under the title "Fastsættelse af kontingent": a compound's head)
+            if priced and not head_present(priced, title) and not self._about_subject(ranked, [priced]):
+                return False
         if (coverage >= 0.6 or synonym) and evidence:
             return True
         return agree and coverage >= 0.5 and evidence
@@ -560,8 +620,11 @@ class ExtractiveAnswerer:
             if entry.sentence.section != section:
                 parts.append(f" ({entry.sentence.section}:)")
                 section = entry.sentence.section
-            # list lines keep their own line, as in the minutes
-            parts.append(("\n" if LIST_LINE.match(entry.sentence.text) else " ") + entry.sentence.text)
+            # list lines keep their own line, as in the minutes; so does a line after one with no full stop
+            # ('Ansvarlig: Freja, frist: 19. september' is a line of its own, not the start of a sentence)
+            unended = bool(parts) and not parts[-1].rstrip().endswith((".", "!", "?", ":", ")"))
+            new_line = LIST_LINE.match(entry.sentence.text) or unended
+            parts.append(("\n" if new_line else " ") + entry.sentence.text)
         return parts
 
     # --- structured routes ------------------------------------------------------------------
@@ -652,6 +715,23 @@ class ExtractiveAnswerer:
 
 # a journal or document number as minutes print them: "73288/09", "12/27845", "28.03.00-Ø40-2-24", "SAG-2023-01519"
 DOCUMENT_NUMBER = re.compile(r"\b\d{2,6}/\d{2}\b|\b\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}\b|\bSAG-\d{4}-\d+\b")
+
+
+# "Næste møde afholdes …", "Rådet mødes næste gang den …"
+NEXT_MEETING = re.compile(r"\bnæste\s+(?:\w+)?møde\b|\bmødes\s+næste\s+gang\b|\bnæste\s+gang\s+\w+\s+mødes\b", re.I)
+DEADLINE_ASKED = re.compile(r"\b(?:frist\w*|deadline|senest|færdig\w*|klar|afleveres|afleveret)\b", re.I)
+DEADLINE_TEXT = re.compile(r"\b(?:frist\w*|deadline|senest|inden\s+(?:den\s+)?\d|færdig\w*\s+(?:den|i|til))\b", re.I)
+PRICE_ASKED = re.compile(r"\b(?:koste\w*|pris(?:en)?)\b", re.I)
+# "det lukkede punkt", "lukket punkt 9"
+CLOSED_ASKED = re.compile(r"\blukkede?\s+punkt\w*|\bpunkt\w*\s+(?:der|som)\s+(?:var|blev)\s+(?:behandlet\s+)?lukket",
+                          re.I)
+# a conclusion drawn from the sentence before
+THEREFORE = re.compile(r"^\s*(?:derfor|af den grund|på den baggrund|det er baggrunden)\b", re.I)
+# a question for a reason, and a sentence that gives one
+WHY_ASKED = re.compile(r"^\s*(?:og\s+)?(?:hvorfor|hvad\s+(?:er|var)\s+(?:årsagen|grunden|begrundelsen)|hvad\s+skyld)",
+                       re.I)
+CAUSE = re.compile(r"\b(?:skyld(?:es|tes)|fordi|på grund af|pga\.|som følge af|idet|årsag\w*|grund(?:en)?\b|"
+                   r"begrund\w*|derfor|da\s+(?:der|det|den|de|man|han|hun|vi|\w+en|\w+et))", re.I)
 
 
 def file_notice(record: MeetingRecord | None, page: int | None = None) -> str | None:
@@ -766,33 +846,6 @@ def folded_present(term: str, words: set[str]) -> bool:
     return any(len(w) >= 5 and abs(len(w) - len(term)) <= 2
                and (w.translate(VOWEL_FOLD).startswith(folded) or folded.startswith(w.translate(VOWEL_FOLD)))
                for w in words)
-
-
-def misspelt_present(term: str, words: set[str]) -> bool:
-    """A longer term typed with one letter wrong, missing, extra or two swapped ("legeplasen", "ledelinier"):
-    one edit from a word of the item, two for terms of nine letters or more."""
-    if len(term) < 6 or not term.isalpha():
-        return False
-    allowed = 2 if len(term) >= 9 else 1
-    return any(abs(len(w) - len(term)) <= allowed and w[:2] == term[:2] and edits(term, w, allowed) <= allowed
-               for w in words if len(w) >= 6)
-
-
-def edits(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), cut off above ``limit``."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def _part_in(part: str, words: set[str]) -> bool:

@@ -16,9 +16,11 @@ ATTENDANCE = re.compile(
 WAS_THERE = re.compile(r"\b(?:ikke\s+med|var\s+(?:der\s+)?(?:nogen\s+)?med)\b(?!\s+(?:i|til|på)\s+at\b)", re.I)
 DECISION = re.compile(
     r"\b(besluttede|beslutning\w*|besluttet|godkend\w*|vedtag\w*|vedtog|tiltrådt\w*|tiltrådte|"
-    r"til efterretning|konklusion|udfald|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede|"
+    r"til efterretning|konklusion|udfald\w*|udpeget|udpegede|udpeges|valgt|valgte|bevilget|bevilgede|"
     # a committee recommends to the council: what it recommended is its decision
-    r"anbefalede|anbefalet|indstillede)\b", re.I)
+    r"anbefalede|anbefalet|indstillede|"
+    # "hvad endte egenbetalingen på": where the item ended is its decision
+    r"endte|endelige?)\b", re.I)
 AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|koster|kostede|koste|pris\w*|antal\w*|stiger|falder|"
                     r"hvor stor)\b", re.I)
 # "hvad får koret i honorar", "hvad bliver tilskuddet": a sum of money asked for by its name
@@ -26,7 +28,7 @@ MONEY_ASKED = re.compile(
     r"^\s*hvad\s+(?:får|fik|er|var|bliver|blev|udgør|udgjorde|betaler|betalte)\b.*\b(?:honorar|tilskud|gebyr|"
     r"kontingent|husleje|løn|depositum|takst|udgift|omkostning|overskud|underskud|bevilling|rådighedsbeløb)", re.I)
 WHEN = re.compile(r"\b(hvornår|hvilken dato|hvilke datoer|dato(en)?|tidspunkt)\b", re.I)
-CASE = re.compile(r"\b(sagsnummer\w*|sagsnr\w*|sag nr|journalnummer\w*|journalnr\w*|j\.\s?nr|dokumentnr\w*|"
+CASE = re.compile(r"\b(sags?nu?m+e?r\w*|sagsnr\w*|sag nr|journalnummer\w*|journalnr\w*|j\.\s?nr|dokumentnr\w*|"
                   r"dok\.\s?nr)(?!\w)", re.I)
 WHO = re.compile(r"^\s*(hvem|hvilke personer|hvilken person)\b|\bhvad\s+(?:hedder|hed)\b|\bnavnet\s+på\b", re.I)
 WHERE = re.compile(r"^\s*hvor\s+(ligger|er|holdes|afholdes|findes)\b", re.I)
@@ -43,6 +45,10 @@ ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b
 # nogen bemærkninger" asks whether something happened
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|skulle|vil|ville|kan|kunne|må|bør|gik|godkendte|vedtog|"
                     r"besluttede|bevilgede|valgte|accepterede|tiltrådte|sagde|anbefalede)\b", re.I)
+# any verb can open a yes/no question ("Fortsætter frokostordningen?", "Lukker børnehuset?"): a present or past
+# form first, then its subject (a pronoun, a name or a definite noun)
+VERB_FIRST = re.compile(r"^\s*[a-zæøåA-ZÆØÅ][a-zæøå]{2,}(?:er|ede|te)\s+(?:der|de|den|det|man|vi|han|hun|nogen|alle|"
+                        r"[A-ZÆØÅ][\wæøå-]*|[a-zæøå-]+(?:en|et|ne))\b")
 REFERS_BACK = re.compile(
     r"\b(det|den|dette|denne|de|dem|deres|punktet|sagen|emnet|samme|her|der|beslutningen|"
     r"hvad med|og hvad)\b", re.I)
@@ -184,15 +190,16 @@ class QuestionKind:
 @lru_cache(maxsize=1024)
 def classify(question: str) -> QuestionKind:
     return QuestionKind(
-        attendance=(bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I))
-        or (bool(WAS_THERE.search(question)) and not re.match(r"\s*hvorfor\b", question, re.I)),
-        decision=bool(DECISION.search(question)) or bool(YES_NO.match(question)),
+        # "hvorfor deltog X ikke i behandlingen?" asks for a reason, not who attended
+        attendance=((bool(ATTENDANCE.search(question)) and not re.search(r"\bdeltagelse i\b", question, re.I))
+                    or bool(WAS_THERE.search(question))) and not re.match(r"\s*(?:og\s+)?hvorfor\b", question, re.I),
+        decision=bool(DECISION.search(question)) or bool(YES_NO.match(question) or VERB_FIRST.match(question)),
         amount=bool(AMOUNT.search(question) or MONEY_ASKED.search(question)),
         when=bool(WHEN.search(question)),
         case=bool(CASE.search(question)),
         who=bool(WHO.search(question)),
         where=bool(WHERE.search(question)),
-        yes_no=bool(YES_NO.match(question)),
+        yes_no=bool(YES_NO.match(question) or VERB_FIRST.match(question)),
         listing=bool(LIST.match(question)),
         vote=bool(VOTE.search(question)),
         stance=bool(STANCE.search(question)),

@@ -13,6 +13,7 @@ import numpy as np
 from assistant.passages import MONTH_ABBREVIATIONS, Sentence, sentences_of
 from assistant.questions import QuestionKind, classify, focus_term, party_letters, scoring_terms
 from assistant.retrieval import ItemHit, Retrieval
+from assistant.spelling import misspelt_present
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS
 from index.lexical import stems
@@ -28,12 +29,19 @@ AMOUNT_UNIT = re.compile(r"\d[\d.,]*\s*(kr\.?|mio\.?|mia\.?|%|procent)", re.I)
 MONEY = re.compile(r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner|milliarder)", re.I)
 # "Mette Lund", "Anne-Marie Holm", "John T. Olsen"
 PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.\s)?[A-ZÆØÅ][a-zæøåé]+)+")
+# people named by first name, as associations' and councils' minutes do: "Emil og Sofie", "Ansvarlig: Noah"
+FIRST_NAMES = re.compile(r"\b[A-ZÆØÅ][a-zæøå]{2,}(?:,\s+[A-ZÆØÅ][a-zæøå]{2,})*\s+og\s+[A-ZÆØÅ][a-zæøå]{2,}\b"
+                         r"(?!\s+[A-ZÆØÅ])|\bansvarlig\w*\s*:\s*[A-ZÆØÅ][a-zæøå]+")
 CANDIDATE_ITEMS = 3
 # how a vote is written down: "For stemte 13", "stemte imod", "47 for, 3 imod", "enstemmigt"
 VOTE_TEXT = re.compile(r"\b(for stemte|imod stemte|stemte (for|imod|nej|ja|blankt)|\d+ (stemmer )?(for|imod)|"
                        r"enstemmig\w*|undlod|undlader|stemmer (for|imod|nej|ja|blankt)|stemte \w+ imod)\b", re.I)
 # "hvem blev valgt", "hvem er blevet udpeget": the outcome of the item
 OUTCOME = re.compile(r"\bhvem\s+(?:blev|er blevet|bliver)\b", re.I)
+# a decision written in running text
+DECIDED_INLINE = re.compile(r"\b(?:det blev besluttet|blev (?:vi )?enige om|besluttede|vedtog|blev vedtaget|"
+                            r"blev godkendt|godkendte|aftalte)\b", re.I)
+UNSECTIONED = ("Tekst", "Referat")
 # how a stance is written down: support, agreement, concern, recommendation
 TAKEN_POSITION = re.compile(r"\b(godkend\w*|vedtog|vedtaget|besluttede|tiltråd\w*|afvis\w*|afviste|tog\b.*\btil "
                             r"(?:efterretning|orientering)|henstil\w*|opfordr\w*|accept\w*|indstill\w*)", re.I)
@@ -82,7 +90,8 @@ def _counts(focus: str, text: str) -> bool:
     if focus.startswith("procent") and re.search(r"\d\s?%", text):
         return True  # "hvor mange procent": "99%"
     tokens = text.lower().split()
-    return any(stems(token) and stems(token)[0].startswith(focus)
+    # the asker's spelling may be a letter off the minutes' ("høringsvar" for "høringssvar")
+    return any(stems(token) and (stems(token)[0].startswith(focus) or misspelt_present(focus, {stems(token)[0]}))
                and any(is_number(w) for w in tokens[max(0, index - 3) : index + 7])
                for index, token in enumerate(tokens))
 
@@ -111,7 +120,10 @@ PLACE_NAME = re.compile(r"(?:hus|huset|hal|hallen|skole|skolen|vej|gade|allé|ce
 def kind_bonus(kind: QuestionKind, sentence: Sentence, question: str = "") -> float:
     text = sentence.text
     bonus = 0.0
-    if kind.decision and sentence.kind == "Beslutning":
+    if kind.decision and (sentence.kind == "Beslutning"
+                          or (sentence.kind in UNSECTIONED and DECIDED_INLINE.search(text))):
+        # minutes without decision sections write the decision in the text: "Det blev besluttet at …" (in a
+        # Sagsfremstilling "godkendte Byrådet …" is background)
         bonus += 0.35
     if kind.vote:
         bonus += 0.5 if VOTE_TEXT.search(text) else -0.1
@@ -184,7 +196,9 @@ def answers_type(question: str, top: list[Scored]) -> bool:
         return any(DANISH_DATE.search(t) or re.search(rf"\b({'|'.join(MONTHS)}|kl\.|uge \d|\d{{4}})\b", t, re.I)
                    for t in texts)
     if kind.who and not kind.decision:
-        return any(new_name(m.group(0), question) for t in texts for m in PERSON_NAME.finditer(t))
+        return any(new_name(m.group(0), question) for t in texts for m in PERSON_NAME.finditer(t)) or any(
+            all(new_name(w, question) for w in re.findall(r"[A-ZÆØÅ][a-zæøå]+", m.group(0)))
+            for t in texts for m in FIRST_NAMES.finditer(t))
     if kind.stance:
         # a view is written down as one ("bakker op", "bekymret", "anbefaler") or as what the body decided
         return any(STANCE_TEXT.search(s.sentence.text) or TAKEN_POSITION.search(s.sentence.text)

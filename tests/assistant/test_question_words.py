@@ -192,3 +192,36 @@ def test_now_asks_how_it_stands_not_what_is_expected():
     # without "nu" neither is preferred for its tense
     plain = "hvor lang er ventetiden på danskuddannelse"
     assert kind_bonus(kind, current, plain) == kind_bonus(kind, expected, plain)
+
+
+@pytest.mark.parametrize("question", ["fortsætter frokostordningen næste år?", "Lukker børnehuset i Bækkely?",
+                                      "Kommer der en ny skole?", "stiger taksten"])
+def test_any_verb_first_opens_a_yes_no_question(question):
+    assert classify(question).yes_no and classify(question).decision
+
+
+@pytest.mark.parametrize("question", ["Hvornår lukker børnehuset", "Borgerne klager over støj på Torvet"])
+def test_a_question_word_or_a_noun_first_is_no_yes_no_question(question):
+    assert not classify(question).yes_no
+
+
+def test_misspelt_case_number_and_where_it_ended_up():
+    assert classify("hvad er sagsnumeret på økonomirapporten").case
+    assert classify("hvad endte egenbetalingen på for sommerlejren").decision
+    assert classify("hvad blev udfaldet af forslaget om gratis bus").decision
+
+
+def test_why_someone_was_absent_asks_for_a_reason_not_the_attendance():
+    assert not classify("Hvorfor deltog Jonas Engelbrecht ikke i behandlingen af punktet?").attendance
+    assert classify("Hvem deltog ikke i behandlingen af punktet?").attendance
+
+
+def test_a_count_of_a_word_the_asker_misspelt():
+    assert answers_type("hvor mange høringsvar kom der ind", [scored_sentence(
+        "I høringsperioden er der modtaget 42 høringssvar fra borgerne.")])
+
+
+def test_people_named_by_first_name_are_a_who_answer_but_streets_are_not():
+    question = "hvem skriver udkastet til høringssvaret"
+    assert answers_type(question, [scored_sentence("Rasmus og Mette skriver udkastet inden fredag.")])
+    assert not answers_type(question, [scored_sentence("Krydset ved Møllevej og Skolegade mangler et fodgængerfelt.")])
