@@ -20,7 +20,7 @@ from index.access import CLOSED
 
 TOKEN = re.compile(r"[0-9a-zæøåéüöä]+(?:[.,\-/][0-9a-zæøåéüöä]+)*", re.I)
 # Bump when tokenisation changes, so persisted indexes built the old way are rebuilt.
-TOKENISER_VERSION = "da-1"
+TOKENISER_VERSION = "da-2"
 log = logging.getLogger(__name__)
 # Bump when what is persisted beside the tokens changes (the access level of every chunk since "2")
 STATE_VERSION = 2
@@ -57,9 +57,17 @@ def words(text: str) -> list[str]:
     return out
 
 
+# nouns whose "-et" is their root, not the definite ending the Danish stemmer strips ("budget" → "budg",
+# "billet" → "bil" while "budgettet" → "budget"): kept whole, alone and as a compound's head
+ROOT_ET = ("budget", "billet", "toilet", "kabinet", "ballet", "internet", "tablet", "raket", "etiket", "cigaret",
+           "planet", "trompet", "parket", "buffet", "klarinet", "magnet", "komet", "bajonet", "amulet", "minaret",
+           "kasket", "pamflet", "kadet", "sekret", "filet", "kotelet", "roulet", "sorbet")
+
+
 def stems(text: str) -> list[str]:
     tokens = [w for w in words(text) if w not in STOPWORDS]
-    return _stemmer().stemWords(tokens)
+    return [token if token.endswith(ROOT_ET) else stem
+            for token, stem in zip(tokens, _stemmer().stemWords(tokens), strict=True)]
 
 
 class CompoundSplitter:
@@ -78,7 +86,7 @@ class CompoundSplitter:
         stemmer = _stemmer()
         for cut in range(len(stem) - MIN_PART, MIN_PART - 1, -1):
             head, tail = stem[:cut], stem[cut:]
-            tail_stem = stemmer.stemWord(tail)
+            tail_stem = tail if tail.endswith(ROOT_ET) else stemmer.stemWord(tail)
             if tail_stem not in self.vocabulary:
                 continue
             for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):

@@ -60,3 +60,14 @@ def test_save_and_load_round_trip(tmp_path, index: LexicalIndex):
 
 def test_restricting_to_allowed_chunks(index: LexicalIndex):
     assert [cid for cid, _ in index.search("Børnehus takst", 5, allowed={"takst"})] == ["takst"]
+
+
+def test_nouns_ending_in_et_keep_their_root_as_their_inflections_do():
+    from index.lexical import stems
+
+    # the stemmer takes "-et" for the definite ending: "budget" became "budg" but "budgettet" "budget", and a
+    # ticket ("billet") became a car ("bil")
+    assert stems("budget budgettet budgetter") == ["budget"] * 3
+    assert stems("billet billetter") == ["billet"] * 2 and stems("bil biler") == ["bil"] * 2
+    assert stems("kommunebudget")[0].endswith("budget")
+    assert stems("huset husene") == ["hus", "hus"]  # the definite ending still goes
