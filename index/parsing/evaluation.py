@@ -12,8 +12,15 @@ from index.parsing.parse import parse_file
 FUNCTION_WORDS = {"i", "ved", "af", "for"}
 
 
+# a municipality's council has two names: "Ravnsø Byråd" is "Byrådet i Ravnsø Kommune"
+COUNCIL_FORMS = {"byrådet": "byråd", "kommunalbestyrelsen": "kommunalbestyrelse"}
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[\wæøå]+", text.casefold()) if w not in FUNCTION_WORDS]
+    found = [COUNCIL_FORMS.get(w, w) for w in re.findall(r"[\wæøå]+", text.casefold()) if w not in FUNCTION_WORDS]
+    if any(w in COUNCIL_FORMS.values() for w in found):
+        found = [w for w in found if w != "kommune"]
+    return found
 
 
 def _norm(text: str) -> str:

@@ -63,8 +63,6 @@ def test_restricting_to_allowed_chunks(index: LexicalIndex):
 
 
 def test_nouns_ending_in_et_keep_their_root_as_their_inflections_do():
-    from index.lexical import stems
-
     # the stemmer takes "-et" for the definite ending: "budget" became "budg" but "budgettet" "budget", and a
     # ticket ("billet") became a car ("bil")
     assert stems("budget budgettet budgetter") == ["budget"] * 3
