@@ -176,8 +176,9 @@ class ExtractiveAnswerer:
         while len(opening) > 1 and sum(len(s.sentence.text.split()) for s in opening) > 45:
             opening.pop()
         item = same_item[0].item
+        # (the prompt ends the title's sentence: "Evt." would end in two full stops)
         lead = self.prompts.text("om_punktet", moede=meeting_phrase(item.body, item.date),
-                                 punkt=item.item, titel=item.title)
+                                 punkt=item.item, titel=item.title.rstrip("."))
         body = "".join(self._group_text(opening)).strip()
         return Answer(question, f"{lead} {body}", True, tuple(citations_for(opening, retrieval.meetings)),
                       retrieved_items(retrieval))
@@ -392,6 +393,7 @@ class ExtractiveAnswerer:
         covered = [t for t in terms if present(t, item_terms, splitter, parts_apart=not below or t not in vocabulary)
                    or folded_present(t, item_terms)
                    or misspelt_present(t, item_terms)
+                   or inflected_present(t, item_terms)
                    or (t not in vocabulary and (split_present(t, item_terms) or head_present(t, item_terms)))]
         # a verb the item does not use is the asker's wording, not a subject the item lacks
         verbs = verb_terms(question)
@@ -835,6 +837,12 @@ def present(term: str, words: set[str], splitter, parts_apart: bool = True) -> b
 
 # Danish vowel shifts in inflection ("overrakt" / "overrækkes", "tog" / "tage" aside): compared without them
 VOWEL_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+
+
+def inflected_present(term: str, words: set[str]) -> bool:
+    """The term is a word of the item with an ending the stemmer left on ("nødforbindels" of "nødforbindelssen"
+    for the item's "nødforbind"): a word of the item that is at least three quarters of it begins it."""
+    return len(term) >= 8 and any(len(w) >= max(6, int(len(term) * 0.75)) and term.startswith(w) for w in words)
 
 
 def folded_present(term: str, words: set[str]) -> bool:

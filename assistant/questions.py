@@ -40,7 +40,10 @@ STANCE = re.compile(r"\b(holdning\w*|mente|mener|syntes|synes|indstillet til|sti
 # "Hvad handler punkt 2.1 om?", "hvad gik sagen om kunstgræsbanen ud på?"
 ABOUT = re.compile(r"\bhvad\s+(?:handler|handlede|går|gik|drejer|drejede)\b.*\b(?:om|ud på)\s*\??\s*$"
                    # "hvad var emnet for pkt 2.5", "hvad er punkt 4"
-                   r"|\bhvad\s+(?:var|er)\s+(?:emnet\s+(?:for|på|under)|(?:pkt|punkt)\.?\s*\d)", re.I)
+                   r"|\bhvad\s+(?:var|er)\s+(?:emnet\s+(?:for|på|under)|(?:pkt|punkt)\.?\s*\d)"
+                   # "hvad snakkede de om under evt", "hvad blev drøftet under punkt 3"
+                   r"|\bhvad\s+(?:snakkede|talte|drøftede|diskuterede)\s+\w+\s+om\s+under\b"
+                   r"|\bhvad\s+blev\s+(?:drøftet|diskuteret|sagt)\s+under\b", re.I)
 # a yes/no question opens with its verb; these ask what was decided ("gik udvalget med til …?"), while "kom der
 # nogen bemærkninger" asks whether something happened
 YES_NO = re.compile(r"^\s*(blev|er|var|har|havde|skal|skulle|vil|ville|kan|kunne|må|bør|gik|godkendte|vedtog|"

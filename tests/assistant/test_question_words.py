@@ -225,3 +225,15 @@ def test_people_named_by_first_name_are_a_who_answer_but_streets_are_not():
     question = "hvem skriver udkastet til høringssvaret"
     assert answers_type(question, [scored_sentence("Rasmus og Mette skriver udkastet inden fredag.")])
     assert not answers_type(question, [scored_sentence("Krydset ved Møllevej og Skolegade mangler et fodgængerfelt.")])
+
+
+def test_an_ending_the_stemmer_left_on_is_the_same_word():
+    from assistant.answering import inflected_present
+
+    assert inflected_present(stems("nødforbindelssen")[0], set(stems("nødforbindelse")))
+    assert not inflected_present(stems("cykelparkering")[0], set(stems("cykel")))  # a part is not the word
+
+
+@pytest.mark.parametrize("question", ["hvad snakkede de om under evt", "Hvad blev drøftet under punkt 3?"])
+def test_what_was_talked_about_under_an_item_asks_what_it_is_about(question):
+    assert classify(question).about
