@@ -351,6 +351,8 @@ class ExtractiveAnswerer:
                 continue
             if term in vocabulary or len(term) < 4 or (len(term) >= 5 and self.index.lexical.has_prefix(term)):
                 continue
+            if len(term) >= 5 and self.index.lexical.has_suffix(term):
+                continue  # "gebyr": the minutes write "rykkergebyr", a kind of it
             # "stemte" → "stem": an indexed word that is most of the term is the same word inflected
             if any(term[:cut] in vocabulary for cut in range(len(term) - 1, max(3, int(len(term) * 0.75)) - 1, -1)):
                 continue
@@ -394,6 +396,7 @@ class ExtractiveAnswerer:
                    or folded_present(t, item_terms)
                    or misspelt_present(t, item_terms)
                    or inflected_present(t, item_terms)
+                   or tail_present(t, item_terms)
                    or (t not in vocabulary and (split_present(t, item_terms) or head_present(t, item_terms)))]
         # a verb the item does not use is the asker's wording, not a subject the item lacks
         verbs = verb_terms(question)
@@ -785,6 +788,12 @@ def head_present(term: str, words: set[str]) -> bool:
     asked of an item about "gebyret" for a summer house (the head at least five letters, the modifier three:
     "lufthavn" is no "havn", "psykiatriplan" no "plan")."""
     return any(len(w) >= 5 and len(term) - len(w) >= 3 and term.endswith(w) for w in words)
+
+
+def tail_present(term: str, words: set[str]) -> bool:
+    """The term is the head of a compound the item uses: "gebyr" for the item's "rykkergebyr" (a kind of fee;
+    the head at least five letters)."""
+    return len(term) >= 5 and any(len(w) - len(term) >= 3 and w.endswith(term) for w in words)
 
 
 def compound_head(term: str, word: str, vocabulary: set[str]) -> bool:

@@ -20,7 +20,9 @@ DECISION = re.compile(
     # a committee recommends to the council: what it recommended is its decision
     r"anbefalede|anbefalet|indstillede|"
     # "hvad endte egenbetalingen på": where the item ended is its decision
-    r"endte|endelige?)\b", re.I)
+    r"endte|endelige?)\b"
+    # "hvad gør seniorrådet ved at bussen ikke kører": what the body does about it
+    r"|\bhvad\s+(?:gør|gjorde)\s+\w+\s+ved\b", re.I)
 AMOUNT = re.compile(r"\b(hvor meget|hvor mange|beløb\w*|koster|kostede|koste|pris\w*|antal\w*|stiger|falder|"
                     r"hvor stor)\b", re.I)
 # "hvad får koret i honorar", "hvad bliver tilskuddet": a sum of money asked for by its name

@@ -62,8 +62,10 @@ class Scored:
 
 
 def _related(term: str, word: str) -> bool:
-    """Compound head ('sag' → 'sagstallet') or the same word inflected ('stemt' ~ 'stem')."""
-    return word.startswith(term) or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term))
+    """Compound's first part ('sag' → 'sagstallet'), its head ('gebyr' → 'rykkergebyr') or the same word
+    inflected ('stemt' ~ 'stem')."""
+    return (word.startswith(term) or (len(term) >= 5 and len(word) - len(term) >= 3 and word.endswith(term))
+            or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term)))
 
 
 # numbers written as words ("de fire sundhedsklynger"); "en"/"et" are articles far more often than counts

@@ -129,6 +129,19 @@ class LexicalIndex:
         position = bisect.bisect_left(ordered, term)
         return position < len(ordered) and ordered[position].startswith(term)
 
+    def has_suffix(self, term: str) -> bool:
+        """Some longer indexed word ends with ``term``: 'gebyr' is the head of 'rykkergebyr'."""
+        ordered = getattr(self, "_reversed", None)
+        if ordered is None:
+            ordered = self._reversed = sorted(w[::-1] for w in self.vocabulary)
+        backwards = term[::-1]
+        position = bisect.bisect_left(ordered, backwards)
+        while position < len(ordered) and ordered[position].startswith(backwards):
+            if len(ordered[position]) > len(term):
+                return True
+            position += 1
+        return False
+
     def document_frequency(self, term: str) -> int:
         return self.frequencies.get(term, 0)
 

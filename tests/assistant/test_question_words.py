@@ -237,3 +237,14 @@ def test_an_ending_the_stemmer_left_on_is_the_same_word():
 @pytest.mark.parametrize("question", ["hvad snakkede de om under evt", "Hvad blev drøftet under punkt 3?"])
 def test_what_was_talked_about_under_an_item_asks_what_it_is_about(question):
     assert classify(question).about
+
+
+def test_a_word_that_heads_a_compound_of_the_item_is_its_subject():
+    from assistant.answering import tail_present
+
+    assert tail_present("gebyr", set(stems("rykkergebyret")))
+    assert not tail_present("havn", set(stems("lufthavnen")))  # a four-letter head names too much
+
+
+def test_what_a_body_does_about_something_asks_for_its_decision():
+    assert classify("hvad gør seniorrådet ved at bussen ikke længere kører til sundhedshuset").decision

@@ -69,3 +69,9 @@ def test_nouns_ending_in_et_keep_their_root_as_their_inflections_do():
     assert stems("billet billetter") == ["billet"] * 2 and stems("bil biler") == ["bil"] * 2
     assert stems("kommunebudget")[0].endswith("budget")
     assert stems("huset husene") == ["hus", "hus"]  # the definite ending still goes
+
+
+def test_has_suffix_finds_a_word_as_the_head_of_a_longer_one():
+    index = LexicalIndex.__new__(LexicalIndex)
+    index.vocabulary = {"rykkergebyr", "gebyrer", "bil"}
+    assert index.has_suffix("gebyr") and not index.has_suffix("rykkergebyr") and not index.has_suffix("bus")
