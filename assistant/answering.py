@@ -851,7 +851,9 @@ VOWEL_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
 def inflected_present(term: str, words: set[str]) -> bool:
     """The term is a word of the item with an ending the stemmer left on ("nødforbindels" of "nødforbindelssen"
     for the item's "nødforbind"): a word of the item that is at least three quarters of it begins it."""
-    return len(term) >= 8 and any(len(w) >= max(6, int(len(term) * 0.75)) and term.startswith(w) for w in words)
+    # (an ending: "-s", "-e…"; not a derivation: "anbefaling" is not the item's "anbefales")
+    return len(term) >= 8 and any(len(w) >= max(6, int(len(term) * 0.75)) and term.startswith(w)
+                                  and re.fullmatch(r"s|e[a-zæøå]{0,3}", term[len(w):]) for w in words)
 
 
 def folded_present(term: str, words: set[str]) -> bool:

@@ -248,3 +248,9 @@ def test_a_word_that_heads_a_compound_of_the_item_is_its_subject():
 
 def test_what_a_body_does_about_something_asks_for_its_decision():
     assert classify("hvad gør seniorrådet ved at bussen ikke længere kører til sundhedshuset").decision
+
+
+def test_a_derivation_is_not_an_inflection():
+    from assistant.answering import inflected_present
+
+    assert not inflected_present(stems("anbefalingen")[0], set(stems("anbefales")))
