@@ -28,8 +28,8 @@ from assistant.questions import (
 )
 from assistant.retrieval import Retrieval, retrieved_items
 from assistant.scoring import CONTINUES, LIST_LINE, OUTCOME, VOTE_TEXT, Scored, SentenceScorer, answers_type, kind_bonus
-from assistant.spelling import edits, misspelt_present  # noqa: F401 (edits: re-exported)
 from assistant.types import Answer, Citation
+from assistant.wordforms import compound_of, misspelt_present
 from assistant.wording import danish_date, meeting_phrase
 from index.catalog import MinutesIndex
 from index.dates import MONTHS, iso_date
@@ -108,16 +108,11 @@ class ExtractiveAnswerer:
         if kind.case and not kind.decision:
             return self._case_number(question, retrieval)
         if CLOSED_ASKED.search(question):
-            # "hvad handlede det lukkede punkt om?": a closed item's content is not in the minutes
-            item = next((hit for hit in retrieval.items if any(
-                c.chunk.metadata.get("access") == "lukket" for c in hit.chunks)), None)
-            if item is not None:
-                notice = self.prompts.text("lukket_punkt", punkt=item.item, titel=item.title,
-                                           moede=meeting_phrase(item.body, item.date))
-                answer = self.not_found(question, retrieval)
-                return replace(answer, answer=notice + "\n" + answer.answer)
+            shut = self._closed_item(question, retrieval)
+            if shut is not None:
+                return shut
         if kind.when and other_meeting(question) in ("næste", "kommende"):
-            announced = self._next_meeting(question, retrieval)
+            announced = self._next_meeting(question, kind, retrieval)
             if announced is not None:
                 return announced
         scored = self.scorer.score(question, kind, retrieval)
@@ -150,7 +145,18 @@ class ExtractiveAnswerer:
             return self._detail_absent(question, kind, retrieval, detail_absent)
         return self.not_found(question, retrieval)
 
-    def _next_meeting(self, question: str, retrieval: Retrieval) -> Answer | None:
+    def _closed_item(self, question: str, retrieval: Retrieval) -> Answer | None:
+        """'Hvad handlede det lukkede punkt om?': a closed item's content is not in the minutes; say which it is."""
+        item = next((hit for hit in retrieval.items if any(
+            c.chunk.metadata.get("access") == "lukket" for c in hit.chunks)), None)
+        if item is None:
+            return None
+        notice = self.prompts.text("lukket_punkt", punkt=item.item, titel=item.title,
+                                   moede=meeting_phrase(item.body, item.date))
+        answer = self.not_found(question, retrieval)
+        return replace(answer, answer=notice + "\n" + answer.answer)
+
+    def _next_meeting(self, question: str, kind: QuestionKind, retrieval: Retrieval) -> Answer | None:
         """'Hvornår mødes rådet næste gang?': minutes announce it ('Næste møde er onsdag den 8. oktober'), often
         under the last item, which the question's words rarely find."""
         for hit in retrieval.items:
@@ -160,7 +166,7 @@ class ExtractiveAnswerer:
                 for sentence in sentences_of(chunk):
                     chosen = [Scored(sentence, hit, 1.0, frozenset(), chunk)]
                     if NEXT_MEETING.search(sentence.text) and answers_type(question, chosen):
-                        return self._compose(question, classify(question), retrieval, chosen)
+                        return self._compose(question, kind, retrieval, chosen)
         return None
 
     def _about(self, question: str, retrieval: Retrieval, scored: list[Scored]) -> Answer | None:
@@ -243,6 +249,8 @@ class ExtractiveAnswerer:
         or when it shares a topic word with the question or stands right next to the best sentence (the date or
         amount often sits in the sentence after the one naming the subject)."""
         kind = classify(question)
+        topic = set(topic_terms(question))
+        why = bool(WHY_ASKED.match(question))
         if ranked and (OUTCOME.search(question) or (kind.decision and kind.amount)):
             # "hvem blev ny formand": the decision naming someone answers, not the background naming the one before;
             # "hvor meget fik klubben bevilget": the amount decided, not the one recommended or applied for
@@ -250,26 +258,23 @@ class ExtractiveAnswerer:
                            None)
             if decided is not None:
                 return [decided] + [s for s in ranked if s is not decided]
-        if ranked and WHY_ASKED.match(question) and not CAUSE.search(ranked[0].sentence.text):
+        if ranked and why and not CAUSE.search(ranked[0].sentence.text):
             # "hvorfor er der et merforbrug?": the sentence giving the cause, not the one stating the overrun
-            topic = set(topic_terms(question))
             best = ranked[0]
             for entry in ranked[1:]:
-                after = adjacent(best, entry) and entry.sentence.start > best.sentence.start
+                after = right_after(best, entry)
                 near = entry.score >= best.score - 0.6 or after
                 if CAUSE.search(entry.sentence.text) and near and (entry.matched & topic or after):
                     ranked = [entry] + [s for s in ranked if s is not entry]
                     break
-        if ranked and WHY_ASKED.match(question) and THEREFORE.match(ranked[0].sentence.text):
+        if ranked and why and THEREFORE.match(ranked[0].sentence.text):
             # "Derfor anbefales regionsdrift." concludes; the sentence before it gives the reason
-            before = next((s for s in ranked if adjacent(s, ranked[0])
-                           and s.sentence.start < ranked[0].sentence.start), None)
+            before = next((s for s in ranked if right_after(s, ranked[0])), None)
             if before is not None:
                 return [before] + [s for s in ranked if s is not before]
         if not ranked or answers_type(question, ranked[:1]):
             return ranked
         best = ranked[0]
-        topic = set(topic_terms(question))
         typed_entries = [s for s in ranked if answers_type(question, [s])]
         if DEADLINE_ASKED.search(question):
             # "hvornår skal … være færdig": a deadline ('frist: 19. september', 'senest 1. maj') before any date
@@ -278,7 +283,7 @@ class ExtractiveAnswerer:
             close = typed.score >= best.score - 0.6
             shares = bool(typed.matched & topic)
             # the amount of the subject sits after the sentence naming it, not before it
-            if close or shares or (adjacent(best, typed) and typed.sentence.start > best.sentence.start):
+            if close or shares or right_after(best, typed):
                 return [typed] + [s for s in ranked if s is not typed]
         return ranked
 
@@ -381,7 +386,8 @@ class ExtractiveAnswerer:
         if not terms or best.item.exact:
             return True
         splitter = self.index.lexical.splitter
-        item_terms: set[str] = set(splitter.expand(stems(best.item.title)))
+        title_words = set(splitter.expand(stems(best.item.title)))
+        item_terms: set[str] = set(title_words)
         for entry in ranked:
             item_terms.update(splitter.expand(stems(entry.sentence.text)))
             # a section's heading names what it holds ("Økonomiske konsekvenser: Ingen")
@@ -418,13 +424,12 @@ class ExtractiveAnswerer:
         if any(t not in covered for t in names_in(question) if t in terms):
             return False
         # a decision ("Godkendt.") rarely repeats its topic; the item's title does
-        titled = bool(set(terms) & set(splitter.expand(stems(best.item.title))))
+        titled = bool(set(terms) & title_words)
         # the leading sentence holds a topic word, inflected or in a compound ("hunde" → "hundeluftning") too
         said = set(splitter.expand(stems(best.sentence.text)))
         evidence = bool(best.matched) or titled or any(present(t, said, splitter, parts_apart=False) for t in covered)
         # ... or the sentence right before it does ("Skrive anbefalingen til udvalget." / "Frist: 19. september")
-        evidence = evidence or any(adjacent(s, best) and s.sentence.start < best.sentence.start and s.matched
-                                   for s in ranked)
+        evidence = evidence or any(right_after(s, best) and s.matched for s in ranked)
         key = best.item.key
         agree = key in retrieval.dense_items[:3] and key in retrieval.lexical_items[:3]
         # every topic word in the item, which both searches rank high: the typed sentence that leads may name
@@ -441,9 +446,8 @@ class ExtractiveAnswerer:
             # "hvad kommer en billet til svømmehallen til at koste": the price is of the first thing named, which
             # the amount's sentence or the item's title must name (the renovation's cost is no ticket price)
             priced = next((t for t in self._subject_terms(question) if t not in verbs), None)
-            title = set(splitter.expand(stems(best.item.title)))
             # ("seniorkontingent" is priced under the title "Fastsættelse af kontingent": a compound's head)
-            if priced and not head_present(priced, title) and not self._about_subject(ranked, [priced]):
+            if priced and not head_present(priced, title_words) and not self._about_subject(ranked, [priced]):
                 return False
         if (coverage >= 0.6 or synonym) and evidence:
             return True
@@ -461,7 +465,7 @@ class ExtractiveAnswerer:
         title = set(splitter.expand(stems(lead.item.title)))
         if any(present(t, title, splitter) for t in covered):
             return True
-        before = [s for s in ranked if adjacent(s, lead) and s.sentence.start < lead.sentence.start]
+        before = [s for s in ranked if right_after(s, lead)]
         for entry in [lead, *before]:
             said = set(splitter.expand(stems(entry.sentence.text))) | symbol_words(entry.sentence.text)
             # "et nyt stativ" is the "gyngestativ" asked about: a compound's head names it
@@ -785,15 +789,13 @@ def symbol_words(text: str) -> set[str]:
 
 def head_present(term: str, words: set[str]) -> bool:
     """An unseen compound whose head the item uses names a kind of what the item speaks of: "affaldsgebyret"
-    asked of an item about "gebyret" for a summer house (the head at least five letters, the modifier three:
-    "lufthavn" is no "havn", "psykiatriplan" no "plan")."""
-    return any(len(w) >= 5 and len(term) - len(w) >= 3 and term.endswith(w) for w in words)
+    asked of an item about "gebyret" for a summer house."""
+    return any(compound_of(term, w) for w in words)
 
 
 def tail_present(term: str, words: set[str]) -> bool:
-    """The term is the head of a compound the item uses: "gebyr" for the item's "rykkergebyr" (a kind of fee;
-    the head at least five letters)."""
-    return len(term) >= 5 and any(len(w) - len(term) >= 3 and w.endswith(term) for w in words)
+    """The term is the head of a compound the item uses: "gebyr" for the item's "rykkergebyr" (a kind of fee)."""
+    return any(compound_of(w, term) for w in words)
 
 
 def compound_head(term: str, word: str, vocabulary: set[str]) -> bool:
@@ -811,6 +813,11 @@ def adjacent(first: Scored, second: Scored) -> bool:
     a, b = sorted((first, second), key=lambda s: s.sentence.start)
     return (a.sentence.chunk_id == b.sentence.chunk_id and a.sentence.section == b.sentence.section
             and a is not b and not a.chunk.text[a.sentence.end : b.sentence.start].strip())
+
+
+def right_after(first: Scored, second: Scored) -> bool:
+    """``second`` is the sentence right after ``first``."""
+    return adjacent(first, second) and second.sentence.start > first.sentence.start
 
 
 NAME_WORD = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-ZÆØÅ][a-zæøåé]{2,}")

@@ -13,7 +13,7 @@ import numpy as np
 from assistant.passages import MONTH_ABBREVIATIONS, Sentence, sentences_of
 from assistant.questions import QuestionKind, classify, focus_term, party_letters, scoring_terms
 from assistant.retrieval import ItemHit, Retrieval
-from assistant.spelling import misspelt_present
+from assistant.wordforms import compound_of, misspelt_present
 from index.catalog import MinutesIndex
 from index.dates import DANISH_DATE, MONTHS
 from index.lexical import stems
@@ -64,7 +64,7 @@ class Scored:
 def _related(term: str, word: str) -> bool:
     """Compound's first part ('sag' → 'sagstallet'), its head ('gebyr' → 'rykkergebyr') or the same word
     inflected ('stemt' ~ 'stem')."""
-    return (word.startswith(term) or (len(term) >= 5 and len(word) - len(term) >= 3 and word.endswith(term))
+    return (word.startswith(term) or compound_of(word, term)
             or (len(word) >= 4 and term.startswith(word) and len(word) >= 0.75 * len(term)))
 
 

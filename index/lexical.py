@@ -64,10 +64,13 @@ ROOT_ET = ("budget", "billet", "toilet", "kabinet", "ballet", "internet", "table
            "kasket", "pamflet", "kadet", "sekret", "filet", "kotelet", "roulet", "sorbet")
 
 
+def _root_kept(token: str, stem: str) -> str:
+    return token if token.endswith(ROOT_ET) else stem
+
+
 def stems(text: str) -> list[str]:
     tokens = [w for w in words(text) if w not in STOPWORDS]
-    return [token if token.endswith(ROOT_ET) else stem
-            for token, stem in zip(tokens, _stemmer().stemWords(tokens), strict=True)]
+    return [_root_kept(token, stem) for token, stem in zip(tokens, _stemmer().stemWords(tokens), strict=True)]
 
 
 class CompoundSplitter:
@@ -86,7 +89,7 @@ class CompoundSplitter:
         stemmer = _stemmer()
         for cut in range(len(stem) - MIN_PART, MIN_PART - 1, -1):
             head, tail = stem[:cut], stem[cut:]
-            tail_stem = tail if tail.endswith(ROOT_ET) else stemmer.stemWord(tail)
+            tail_stem = _root_kept(tail, stemmer.stemWord(tail))
             if tail_stem not in self.vocabulary:
                 continue
             for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
@@ -136,11 +139,9 @@ class LexicalIndex:
             ordered = self._reversed = sorted(w[::-1] for w in self.vocabulary)
         backwards = term[::-1]
         position = bisect.bisect_left(ordered, backwards)
-        while position < len(ordered) and ordered[position].startswith(backwards):
-            if len(ordered[position]) > len(term):
-                return True
-            position += 1
-        return False
+        if position < len(ordered) and ordered[position] == backwards:
+            position += 1  # the word itself sorts first; a longer one follows it
+        return position < len(ordered) and ordered[position].startswith(backwards)
 
     def document_frequency(self, term: str) -> int:
         return self.frequencies.get(term, 0)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering import edits, misspelt_present, present
+from assistant.answering import present
 from assistant.history import classify_history
 from assistant.questions import classify, named_meeting, topic_terms, verb_terms
 from assistant.scoring import answers_type, counted_terms
+from assistant.wordforms import edits, misspelt_present
 from index.lexical import stems
 from tests.assistant.test_answer_rules import scored as scored_sentence
 

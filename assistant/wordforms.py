@@ -1,4 +1,4 @@
-"""Words typed with a letter wrong: the asker's spelling against the minutes'."""
+"""The asker's word forms against the minutes': a letter typed wrong, a compound and its head."""
 
 from __future__ import annotations
 
@@ -28,3 +28,9 @@ def edits(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous2, previous = previous, current
     return previous[-1]
+
+
+def compound_of(whole: str, head: str) -> bool:
+    """``whole`` is a compound ending in ``head``: "rykkergebyr" of "gebyr" (the head at least five letters and
+    the modifier three: "lufthavn" is no "havn", "psykiatriplan" no "plan")."""
+    return len(head) >= 5 and len(whole) - len(head) >= 3 and whole.endswith(head)
