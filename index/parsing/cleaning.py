@@ -12,7 +12,7 @@ from index.types import Line
 PAGE_COUNTER = re.compile(
     r"^(?:(?:side|page|s\.)\s*\d+(?:\s*(?:af|/|of|ud af)\s*\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d{1,3})$", re.I
 )
-EXPLICIT_COUNTER = re.compile(r"^(?:side|page)\s*\d+\s*(?:af|/|of)\s*\d+$", re.I)
+EXPLICIT_COUNTER = re.compile(r"^(?:side|page)\s*(?P<page>\d+)\s*(?:af|/|of)\s*\d+$", re.I)
 EDGE_ZONE = 3
 LIST_MARKER = re.compile(r"^(?:[–—•·*▪◦-]\s|\./\.|\(?[a-zæøå]\)\s|[A-ZÆØÅ]\w* \d+[:.]\s)")
 LOWER = "a-zæøåéüöäè"

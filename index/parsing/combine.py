@@ -22,10 +22,11 @@ from index.types import Line
 
 LOOKAHEAD = 8
 CLOSED = re.compile(r"^(?:lukket(?:\s+punkt)?|fortroligt?(?:\s+punkt|\s+sag)?)\b", re.I)
+ACCESS_WORDS = r"(?P<access>åben|åbent|offentlig|lukket|fortroligt?)"
 # the access a title states after it: 'Godkendelse af dagsorden (Åben)', 'Personalesag (Lukket)'
-ACCESS_MARK = re.compile(r"\s*\((?P<access>åben|åbent|offentlig|lukket|fortroligt?)\)\s*$", re.I)
+ACCESS_MARK = re.compile(rf"\s*\({ACCESS_WORDS}\)\s*$", re.I)
 # ... or before it: '5 (Offentlig) Godkendelse af dagsorden', '9 (Lukket) Køb af areal'
-LEADING_ACCESS = re.compile(r"^\((?P<access>åben|åbent|offentlig|lukket|fortroligt?)\)\s*", re.I)
+LEADING_ACCESS = re.compile(rf"^\({ACCESS_WORDS}\)\s*", re.I)
 CLOSED_TEXT = re.compile(r"\b(lukket punkt|for lukkede døre|lukket møde|behandlet lukket|åben/lukket:?\s+lukket)\b",
                          re.I)
 # an item for staff, not the public: "Internt punkt", "Intern: Status på rekruttering", "Kun til intern brug"

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from index.errors import MinutesError
+from index.parsing.cleaning import EXPLICIT_COUNTER
 from index.parsing.document import Document
 from index.types import Line
 
@@ -20,9 +20,6 @@ def decode(path: Path, data: bytes) -> str:
         raise MinutesError(path, f"teksten er ikke UTF-8 (ugyldig byte ved position {exc.start})") from exc
 
 
-COUNTER = re.compile(r"^\s*(?:side|page)\s*(?P<page>\d+)\s*(?:af|/|of)\s*\d+\s*$", re.I)
-
-
 def read_text(path: Path, data: bytes) -> Document:
     text = decode(path, data)
     parts = text.split("\f") if "\f" in text else _counted_pages(text)
@@ -33,7 +30,8 @@ def read_text(path: Path, data: bytes) -> Document:
 def _counted_pages(text: str) -> list[str]:
     """Pages ending in 'Side 1 af 9', 'Side 2 af 9' …: a counter that runs 1, 2, 3 closes each page."""
     lines = text.splitlines()
-    counters = [(i, int(m.group("page"))) for i, line in enumerate(lines) if (m := COUNTER.match(line))]
+    counters = [(i, int(m.group("page"))) for i, line in enumerate(lines)
+                if (m := EXPLICIT_COUNTER.match(line.strip()))]
     if len(counters) < 2 or [n for _, n in counters] != list(range(1, len(counters) + 1)):
         return [text]
     pages, start = [], 0

@@ -9,9 +9,10 @@ from index.types import Line
 
 # SAG-2023-01519, EMN-2024-001234: an ESDH prefix, the year and a serial
 PREFIXED_CASE = re.compile(r"\b([A-ZÆØÅ]{2,5}-(?:19|20)\d{2}-\d{3,8})\b")
+# the labels a case number stands after
+LABEL_WORDS = r"Sagsnr|Sags\s?nr|Sagsnummer|Sag\s?nr|Sags-?id|J\.\s?nr|Journalnr|Journalnummer"
 CASE_LABEL = re.compile(
-    r"(?:Sagsnr|Sags\s?nr|Sagsnummer|Sag\s?nr|Sags-?id|J\.\s?nr|Journalnr|Journalnummer|Acadre-?sagsnr|Emnenr|"
-    r"ESDH-?nr|\bSag)\.?(?:\s*/\s*Dok\.?\s*nr\.?)?\s*[:.]\s*(?P<values>.+)$",
+    rf"(?:{LABEL_WORDS}|Acadre-?sagsnr|Emnenr|ESDH-?nr|\bSag)\.?(?:\s*/\s*Dok\.?\s*nr\.?)?\s*[:.]\s*(?P<values>.+)$",
     re.I,
 )
 CASE_VALUE = re.compile(r"[\w./-]*\d[\w./-]*")
@@ -46,25 +47,22 @@ def is_case_line(text: str) -> bool:
     return bool(match) and len(text.replace(match.group(1), "").strip(" :.,-–()")) <= 25
 
 
-LABEL_ONLY = re.compile(r"^(?:Sagsnr|Sags\s?nr|Sagsnummer|Sag\s?nr|Sags-?id|J\.\s?nr|Journalnr|Journalnummer)\.?\s*:?$",
-                        re.I)
+LABEL_ONLY = re.compile(rf"^(?:{LABEL_WORDS})\.?\s*:?$", re.I)
 
 
 def join_case_labels(lines: list[Line]) -> list[Line]:
     """A label on its own line and the number on the next, as a web page's heading and paragraph give them
     ('Sagsnr.' / '25/00112'): one case line."""
     out: list[Line] = []
-    skip = False
-    for position, current in enumerate(lines):
-        following = lines[position + 1] if position + 1 < len(lines) else None
-        if skip:
-            skip = False
-            continue
-        value = following.text.strip() if following is not None else ""
+    position = 0
+    while position < len(lines):
+        current = lines[position]
+        value = lines[position + 1].text.strip() if position + 1 < len(lines) else ""
         if LABEL_ONLY.match(current.text.strip()) and value and len(value) <= 40 and CASE_VALUE.fullmatch(
                 value.split()[0].rstrip(".,")):
             out.append(replace(current, text=f"{current.text.strip().rstrip(':')}: {value}", bold=False, level=0))
-            skip = True
+            position += 2
             continue
         out.append(current)
+        position += 1
     return out
